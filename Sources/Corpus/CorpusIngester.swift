@@ -1,0 +1,234 @@
+import Foundation
+import GRDB
+import JSONLines
+import Store
+
+/// Reads JSONL and text files (plain or gzip) into `raw_texts`, one transaction per file:
+/// a bad line rolls back its whole file unless `skipInvalid` is set, in which case bad lines
+/// are skipped and reported. Texts already present (same SHA-256) are counted, not added.
+///
+///     var options = IngestOptions()
+///     options.source = "man-pages"
+///     let summary = try CorpusIngester(store: store, options: options)
+///         .ingest(paths: ["man.jsonl"]) { progress in }
+///     summary.textsAdded
+public struct CorpusIngester {
+    public let store: Store
+    public let options: IngestOptions
+
+    public init(store: Store, options: IngestOptions) {
+        self.store = store
+        self.options = options
+    }
+
+    /// Ingests every file under `paths`. All paths are checked before anything is written.
+    public func ingest(paths: [String], progress: (IngestProgress) -> Void = { _ in }) throws -> IngestSummary {
+        let (files, ignored) = try InputFile.expand(paths: paths)
+        var summary = IngestSummary(ignoredFiles: ignored)
+        let totalBytes = files.reduce(0) { $0 + $1.size }
+        let started = Date()
+        for file in files {
+            let sourceName = options.source ?? defaultSourceName(for: file, paths: paths)
+            let bytesBefore = summary.bytesRead
+            let fileSummary = try ingest(file: file, sourceName: sourceName) { fileBytes, added in
+                progress(IngestProgress(
+                    bytesDone: bytesBefore + fileBytes, bytesTotal: totalBytes,
+                    textsAdded: summary.textsAdded + added, elapsed: Date().timeIntervalSince(started)))
+            }
+            summary.files += 1
+            summary.bytesRead += file.size
+            summary.textsAdded += fileSummary.textsAdded
+            summary.textsDuplicate += fileSummary.textsDuplicate
+            summary.skipped += fileSummary.skipped
+        }
+        summary.seconds = Date().timeIntervalSince(started)
+        return summary
+    }
+
+    /// The argument a file came from, named without its extensions ("data/man.jsonl.gz" → "man").
+    private func defaultSourceName(for file: InputFile, paths: [String]) -> String {
+        let argument = paths.first { file.path == $0 || file.path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") } ?? file.path
+        var name = ((argument as NSString).standardizingPath as NSString).lastPathComponent
+        for suffix in [".gz", ".jsonl", ".ndjson", ".txt"] where name.lowercased().hasSuffix(suffix) {
+            name.removeLast(suffix.count)
+        }
+        return name.isEmpty ? "default" : name
+    }
+
+    private struct FileSummary {
+        var textsAdded = 0
+        var textsDuplicate = 0
+        var skipped: [SkippedInput] = []
+
+        mutating func count(added: Bool) {
+            if added { textsAdded += 1 } else { textsDuplicate += 1 }
+        }
+    }
+
+    private func ingest(file: InputFile, sourceName: String, progress: (Int, Int) -> Void) throws -> FileSummary {
+        let reader = try CompressedFileReader(path: file.path)
+        return try store.write { db in
+            let source = try CorpusRepository.source(named: sourceName, in: db)
+            var record = Ingest(
+                id: nil, sourceId: source.id, path: file.path, format: file.format, split: options.split,
+                bytesRead: 0, textsAdded: 0, textsDuplicate: 0, linesSkipped: 0)
+            try CorpusRepository.insertIngest(&record, in: db)
+            var summary = FileSummary()
+            let insert = { (text: String, externalId: String?) throws -> Bool in
+                try CorpusRepository.insertRawText(
+                    text: text, externalId: externalId, sourceId: source.id, ingestId: record.id,
+                    split: options.split, in: db)
+            }
+            switch file.format {
+            case .jsonl:
+                try readJSONLines(reader: reader, file: file, summary: &summary, insert: insert) { added in
+                    progress(reader.compressedOffset, added)
+                }
+            case .text:
+                try readDocument(reader: reader, file: file, summary: &summary, insert: insert)
+            }
+            record.bytesRead = reader.compressedOffset
+            record.textsAdded = summary.textsAdded
+            record.textsDuplicate = summary.textsDuplicate
+            record.linesSkipped = summary.skipped.count
+            try CorpusRepository.updateIngest(record, in: db)
+            return summary
+        }
+    }
+
+    private func readJSONLines(
+        reader: CompressedFileReader, file: InputFile, summary: inout FileSummary,
+        insert: (String, String?) throws -> Bool, progress: (Int) -> Void
+    ) throws {
+        var lines = LineSplitter()
+        var lineNumber = 0
+        func handle(_ line: UnsafeBufferPointer<UInt8>) throws {
+            lineNumber += 1
+            guard !isBlank(line) else { return }
+            do {
+                let (text, externalId) = try parseLine(line)
+                summary.count(added: try insert(text, externalId))
+            } catch let problem as LineProblem {
+                guard options.skipInvalid else {
+                    throw IngestError.invalidLine(path: file.path, line: lineNumber, message: problem.message)
+                }
+                summary.skipped.append(SkippedInput(path: file.path, line: lineNumber, message: problem.message))
+            }
+        }
+        while let chunk = try reader.nextChunk() {
+            try lines.feed(chunk, handle)
+            progress(summary.textsAdded)
+        }
+        try lines.finish(handle)
+        progress(summary.textsAdded)
+    }
+
+    private struct LineProblem: Error {
+        var message: String
+    }
+
+    private func parseLine(_ line: UnsafeBufferPointer<UInt8>) throws -> (String, String?) {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes: line)
+        } catch {
+            throw LineProblem(message: "malformed JSON at column \(error.offset + 1): \(error.message)")
+        }
+        guard case .object = value else {
+            throw LineProblem(message: "expected a JSON object, found \(value.kindDescription)")
+        }
+        guard let field = value[options.textField] else {
+            throw LineProblem(message: "missing field \"\(options.textField)\"")
+        }
+        guard let text = field.stringValue else {
+            throw LineProblem(message: "expected a string in field \"\(options.textField)\", found \(field.kindDescription)")
+        }
+        guard !isBlank(text) else {
+            throw LineProblem(message: "field \"\(options.textField)\" is empty")
+        }
+        var externalId: String?
+        switch value[options.idField] {
+        case nil, .null?: externalId = nil
+        case let .string(s)?: externalId = s
+        case let .number(n)?: externalId = n
+        case let other?:
+            throw LineProblem(message: "expected a string or number in field \"\(options.idField)\", found \(other.kindDescription)")
+        }
+        return (text, externalId)
+    }
+
+    private func readDocument(
+        reader: CompressedFileReader, file: InputFile, summary: inout FileSummary, insert: (String, String?) throws -> Bool
+    ) throws {
+        let bytes = try reader.readAll()
+        let problem: String?
+        var text = ""
+        if let decoded = String(validating: bytes, as: UTF8.self) {
+            text = decoded
+            problem = isBlank(decoded) ? "the document is empty" : nil
+        } else {
+            let offset = bytes.withUnsafeBufferPointer { firstInvalidUTF8Offset($0) }
+            let line = bytes[..<offset].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            problem = "line \(line): invalid UTF-8 (byte offset \(offset))"
+        }
+        if let problem {
+            guard options.skipInvalid else { throw IngestError.invalidDocument(path: file.path, message: problem) }
+            summary.skipped.append(SkippedInput(path: file.path, line: nil, message: problem))
+            return
+        }
+        summary.count(added: try insert(text, file.documentName))
+    }
+
+    private func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
+    }
+
+    private func isBlank(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
+    }
+}
+
+/// Options of `ipt ingest`.
+public struct IngestOptions: Sendable {
+    /// Field holding the text in JSONL objects.
+    public var textField = "text"
+    /// Field holding the document's own id in JSONL objects (string or number; optional).
+    public var idField = "id"
+    /// Source name for every file; nil names each argument after its file or directory.
+    public var source: String?
+    public var split: Split = .train
+    /// Skip and report bad lines (or files) instead of rolling back the file.
+    public var skipInvalid = false
+
+    public init() {}
+}
+
+/// Where an ingest is, for the progress bar.
+public struct IngestProgress: Sendable {
+    public var bytesDone: Int
+    public var bytesTotal: Int
+    public var textsAdded: Int
+    public var elapsed: TimeInterval
+}
+
+/// A line (or a whole text file, `line == nil`) skipped by `--skip-invalid`.
+public struct SkippedInput: Sendable, Equatable {
+    public var path: String
+    public var line: Int?
+    public var message: String
+}
+
+/// What an ingest did.
+public struct IngestSummary: Sendable {
+    public var files = 0
+    public var bytesRead = 0
+    public var textsAdded = 0
+    public var textsDuplicate = 0
+    public var skipped: [SkippedInput] = []
+    public var ignoredFiles: [String]
+    public var seconds: Double = 0
+
+    public init(ignoredFiles: [String] = []) {
+        self.ignoredFiles = ignoredFiles
+    }
+}

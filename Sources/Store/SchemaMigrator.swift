@@ -1,0 +1,76 @@
+import GRDB
+
+/// Applies migrations in version order, each exactly once and in its own transaction, and
+/// records them in `schema_migrations`.
+///
+///     let migrator = SchemaMigrator(migrations: try Migration.embedded())
+///     try queue.writeWithoutTransaction { db in try migrator.migrate(db, path: "x.db") }
+public struct SchemaMigrator: Sendable {
+    public var migrations: [Migration]
+
+    /// Kept in code rather than in a migration: it must exist before any migration runs.
+    /// `schema/schema.sql` repeats it verbatim.
+    static let createTableSQL = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        )
+        """
+
+    public init(migrations: [Migration]) {
+        self.migrations = migrations
+    }
+
+    public var latestVersion: Int { migrations.last?.version ?? 0 }
+
+    public func migrate(_ db: Database, path: String) throws {
+        try db.execute(sql: Self.createTableSQL)
+        let applied = try appliedMigrations(db)
+        try check(applied: applied, path: path)
+        for migration in migrations where applied[migration.version] == nil {
+            try db.inTransaction {
+                try db.execute(sql: migration.sql)
+                try db.execute(
+                    sql: "INSERT INTO schema_migrations (version, name, sha256) VALUES (?, ?, ?)",
+                    arguments: [migration.version, migration.name, migration.sha256])
+                return .commit
+            }
+        }
+    }
+
+    /// For read-only opens: the database must be exactly at this binary's schema.
+    public func checkUpToDate(_ db: Database, path: String) throws {
+        guard try db.tableExists("schema_migrations") else {
+            throw StoreError.needsMigration(path: path, pending: migrations.count)
+        }
+        let applied = try appliedMigrations(db)
+        try check(applied: applied, path: path)
+        let pending = migrations.filter { applied[$0.version] == nil }.count
+        if pending > 0 { throw StoreError.needsMigration(path: path, pending: pending) }
+    }
+
+    private func appliedMigrations(_ db: Database) throws -> [Int: (name: String, sha256: String)] {
+        var applied: [Int: (name: String, sha256: String)] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT version, name, sha256 FROM schema_migrations") {
+            applied[row["version"]] = (row["name"], row["sha256"])
+        }
+        return applied
+    }
+
+    private func check(applied: [Int: (name: String, sha256: String)], path: String) throws {
+        if let newest = applied.keys.max(), newest > latestVersion {
+            throw StoreError.newerSchema(path: path, databaseVersion: newest, knownVersion: latestVersion)
+        }
+        let known = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
+        for (version, record) in applied.sorted(by: { $0.key < $1.key }) {
+            guard let migration = known[version] else {
+                throw StoreError.unknownMigration(path: path, version: version, name: record.name)
+            }
+            if migration.sha256 != record.sha256 {
+                throw StoreError.migrationChanged(path: path, version: version, name: record.name)
+            }
+        }
+    }
+}
