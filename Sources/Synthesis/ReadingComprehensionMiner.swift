@@ -112,7 +112,7 @@ struct TaskMiner {
                 let question = item.term.hasPrefix("-")
                     ? "What does the option \(item.term) do?"
                     : generator.pick(["What does the text say about \(item.term)?", "Explain \(item.term) as the text describes it."])
-                return QAPair(question: question, answer: TaskMiner.capitalized(item.description))
+                return QAPair(question: question, answer: item.description)
             }
         }
         for sentence in sentences {
@@ -320,7 +320,7 @@ struct TaskMiner {
     /// A sentence worth asking about: several words, mostly letters, not a code fragment.
     static func isProse(_ sentence: String) -> Bool {
         let count = wordCount(sentence)
-        guard count >= 4, count <= 60 else { return false }
+        guard count >= 4, count <= 60, !sentence.contains("\\"), !sentence.contains("$ "), !sentence.contains("=") else { return false }
         var letters = 0
         var total = 0
         for character in sentence where character != " " {

@@ -141,7 +141,7 @@ public struct ReadingDocument: Sendable {
         let termIndent = term.prefix(while: { $0 == " " }).count
         let nextIndent = next.prefix(while: { $0 == " " }).count
         let termText = collapse(String(term))
-        guard nextIndent > termIndent, termIndent > 0, !termText.isEmpty,
+        guard nextIndent > termIndent, termIndent > 0, !termText.isEmpty, !termText.contains("$"), !termText.contains("\\"),
               termText.split(separator: " ").count <= 6, !termText.hasSuffix("."), !termText.hasSuffix(",")
         else { return nil }
         var descriptionLines: [Substring] = []
