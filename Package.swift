@@ -43,11 +43,18 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
+        .target(
+            name: "Synthesis",
+            dependencies: [
+                "Store", "Corpus", "JSONLines", "Randomness",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+
         // The command line: parsing, calling a stage, printing.
         .executableTarget(
             name: "IPT",
             dependencies: [
-                "Store", "Corpus", "JSONLines", "DemoWorld",
+                "Store", "Corpus", "JSONLines", "DemoWorld", "Synthesis",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -55,5 +62,6 @@ let package = Package(
         .testTarget(name: "JSONLinesTests", dependencies: ["JSONLines"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Store", "JSONLines"]),
+        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
     ]
 )
