@@ -43,11 +43,17 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
+        // The decoder LM (Mistral/Llama) over OpenBLAS; knows nothing of SQLite.
+        .target(
+            name: "Model",
+            dependencies: ["COpenBLAS", "Randomness", "JSONLines"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+
         // The command line: parsing, calling a stage, printing.
         .executableTarget(
             name: "IPT",
             dependencies: [
-                "Store", "Corpus", "JSONLines", "DemoWorld",
+                "Store", "Corpus", "JSONLines", "DemoWorld", "Model",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -55,5 +61,6 @@ let package = Package(
         .testTarget(name: "JSONLinesTests", dependencies: ["JSONLines"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Store", "JSONLines"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Randomness"]),
     ]
 )

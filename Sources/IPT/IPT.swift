@@ -15,6 +15,7 @@ struct IPT: ParsableCommand {
         subcommands: [
             InitCommand.self, IngestCommand.self, StatsCommand.self, SearchCommand.self,
             ExportCommand.self, QueryCommand.self, SQLCommand.self, DemoCommand.self, BenchCommand.self,
+            ModelCommand.self,
         ])
 }
 
