@@ -81,6 +81,10 @@ import Testing
         try Data(safetensorsBytes(header: #"{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, data: [UInt8](repeating: 0, count: 8)))
             .write(to: URL(fileURLWithPath: path))
         #expect(throws: ModelError.self) { try SafetensorsFile(path: path) }
+        // A shape whose element count overflows.
+        try Data(safetensorsBytes(header: #"{"a":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,8]}}"#, data: [UInt8](repeating: 0, count: 8)))
+            .write(to: URL(fileURLWithPath: path))
+        #expect(throws: ModelError.self) { try SafetensorsFile(path: path) }
         // Unsupported dtype names the tensor.
         try Data(safetensorsBytes(header: #"{"model.norm.weight":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}"#, data: [UInt8](repeating: 0, count: 8)))
             .write(to: URL(fileURLWithPath: path))
