@@ -57,11 +57,17 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
 
+        // The decoder LM (Mistral/Llama) over OpenBLAS; knows nothing of SQLite.
+        .target(
+            name: "Model",
+            dependencies: ["COpenBLAS", "Randomness", "JSONLines"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+
         // The command line: parsing, calling a stage, printing.
         .executableTarget(
             name: "IPT",
             dependencies: [
-                "Store", "Corpus", "JSONLines", "DemoWorld", "Synthesis", "Tokenization",
+                "Store", "Corpus", "JSONLines", "DemoWorld", "Synthesis", "Tokenization", "Model",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -70,5 +76,6 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Store", "JSONLines"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Randomness"]),
     ]
 )

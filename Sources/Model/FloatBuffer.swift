@@ -1,0 +1,23 @@
+/// An owned, zero-initialised, fixed-size Float allocation (parameters, gradients, activations).
+/// A class so that views into it stay valid while the owner lives; freed on deinit.
+///
+///     let buffer = FloatBuffer(count: 1024)
+///     buffer.pointer[0] = 1
+final class FloatBuffer {
+    let pointer: UnsafeMutablePointer<Float>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        // 64-byte alignment keeps SIMD loads and BLAS panels on cache lines.
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64)
+        pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        pointer.initialize(repeating: 0, count: max(count, 1))
+    }
+
+    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
+
+    var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }
+
+    func zero() { pointer.update(repeating: 0, count: count) }
+}

@@ -1,0 +1,328 @@
+import COpenBLAS
+import Foundation
+
+// The model's layers as llm.c-style forward/backward pairs over flat Float buffers.
+// Shapes in the comments: N = tokens in the batch (B*T), C = hidden size, F = intermediate
+// size, V = vocabulary, Q = heads*head_dim, K = kv_heads*head_dim. Projection weights are
+// stored as transformers does, [out, in] row-major. Backward functions accumulate (+=) into
+// parameter gradients and into `dinp` where the comment says so.
+
+typealias FloatPointer = UnsafeMutablePointer<Float>
+
+/// Runs `body(chunk)` for `count` chunks, on both cores when `work` (roughly: multiply-adds) pays
+/// for the thread hop.
+@inline(__always)
+func parallelChunks(_ count: Int, work: Int, _ body: (Int) -> Void) {
+    if count > 1 && work > 32_768 {
+        withoutActuallyEscaping(body) { escapable in
+            // The chunks touch disjoint memory, which is what makes sharing the closure safe.
+            let shared = UncheckedSendable(value: escapable)
+            DispatchQueue.concurrentPerform(iterations: count) { shared.value($0) }
+        }
+    } else {
+        for chunk in 0..<count { body(chunk) }
+    }
+}
+
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+}
+
+/// Splits 0..<total into `parts` nearly equal ranges.
+@inline(__always)
+func chunkRange(_ chunk: Int, of parts: Int, total: Int) -> Range<Int> {
+    (total * chunk / parts)..<(total * (chunk + 1) / parts)
+}
+
+@inline(__always)
+func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+    var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
+    var i = 0
+    while i + 16 <= n {
+        acc0 += UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
+        acc1 += UnsafeRawPointer(a + i + 8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(b + i + 8).loadUnaligned(as: SIMD8<Float>.self)
+        i += 16
+    }
+    while i + 8 <= n {
+        acc0 += UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
+        i += 8
+    }
+    var sum = (acc0 + acc1).sum()
+    while i < n { sum += a[i] * b[i]; i += 1 }
+    return sum
+}
+
+/// y[0..<n] += a * x[0..<n]
+@inline(__always)
+func axpy(_ y: FloatPointer, _ a: Float, _ x: UnsafePointer<Float>, _ n: Int) {
+    var i = 0
+    let scale = SIMD8<Float>(repeating: a)
+    while i + 8 <= n {
+        let sum = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self) + scale * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(y + i).storeBytes(of: sum, as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < n { y[i] += a * x[i]; i += 1 }
+}
+
+// MARK: - Embedding
+
+/// out[N, C] = table[tokens[n], :]
+func embeddingForward(_ out: FloatPointer, _ tokens: UnsafePointer<Int32>, _ table: FloatPointer, _ N: Int, _ C: Int) {
+    for n in 0..<N { (out + n * C).update(from: table + Int(tokens[n]) * C, count: C) }
+}
+
+/// dtable[tokens[n], :] += dout[n, :]
+func embeddingBackward(_ dtable: FloatPointer, _ dout: FloatPointer, _ tokens: UnsafePointer<Int32>, _ N: Int, _ C: Int) {
+    for n in 0..<N { axpy(dtable + Int(tokens[n]) * C, 1, dout + n * C, C) }
+}
+
+// MARK: - Linear (no bias)
+
+/// out[N, O] (=, or += when accumulate) inp[N, I] · weight[O, I]ᵀ
+func matmulForward(_ out: FloatPointer, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ N: Int, _ I: Int, _ O: Int, accumulate: Bool = false) {
+    let beta: Float = accumulate ? 1 : 0
+    if N == 1 {
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(O), Int32(I), 1, weight, Int32(I), inp, 1, beta, out, 1)
+    } else {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(N), Int32(O), Int32(I), 1, inp, Int32(I), weight, Int32(I), beta, out, Int32(O))
+    }
+}
+
+/// dinp[N, I] (+= when accumulate, else =) dout[N, O] · weight[O, I];  dweight[O, I] += dout[N, O]ᵀ · inp[N, I]
+func matmulBackward(_ dinp: FloatPointer, _ dweight: FloatPointer, _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
+                    _ N: Int, _ I: Int, _ O: Int, accumulateInput: Bool) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(N), Int32(I), Int32(O), 1, dout, Int32(O), weight, Int32(I), accumulateInput ? 1 : 0, dinp, Int32(I))
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(O), Int32(I), Int32(N), 1, dout, Int32(O), inp, Int32(I), 1, dweight, Int32(I))
+}
+
+// MARK: - RMSNorm
+
+/// out[N, C] = inp · rstd · weight[C], rstd[N] = 1/sqrt(mean(inp²) + eps)   (transformers' MistralRMSNorm)
+func rmsnormForward(_ out: FloatPointer, _ rstd: FloatPointer?, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ N: Int, _ C: Int, _ eps: Float) {
+    parallelChunks(2, work: N * C * 4) { chunk in
+        for n in chunkRange(chunk, of: 2, total: N) {
+            let x = inp + n * C, y = out + n * C
+            let r = 1 / (dot(x, x, C) / Float(C) + eps).squareRoot()
+            rstd?[n] = r
+            for i in 0..<C { y[i] = weight[i] * (x[i] * r) }
+        }
+    }
+}
+
+/// dinp[N, C] += ∂/∂inp;  dweight[C] += Σ_n dout · inp · rstd
+func rmsnormBackward(_ dinp: FloatPointer, _ dweight: FloatPointer, _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
+                     _ rstd: UnsafePointer<Float>, _ N: Int, _ C: Int) {
+    for n in 0..<N {
+        let x = inp + n * C, dy = dout + n * C, dx = dinp + n * C
+        let r = rstd[n]
+        var projection: Float = 0  // Σ dy·w·x
+        for i in 0..<C { projection += dy[i] * weight[i] * x[i] }
+        let coefficient = projection * r * r * r / Float(C)
+        for i in 0..<C {
+            dweight[i] += dy[i] * x[i] * r
+            dx[i] += r * dy[i] * weight[i] - coefficient * x[i]
+        }
+    }
+}
+
+// MARK: - RoPE
+
+/// cos/sin of position·inv_freq for every position and frequency, as transformers computes
+/// them in float32 (rotate_half convention: pairs (i, i + head_dim/2)).
+struct RopeTable {
+    let half: Int
+    let cos: [Float]
+    let sin: [Float]
+
+    init(headDim: Int, theta: Double, positions: Int) {
+        half = headDim / 2
+        var cosValues = [Float](repeating: 0, count: positions * half)
+        var sinValues = cosValues
+        for i in 0..<half {
+            let inverseFrequency = 1 / Float(pow(theta, Double(2 * i) / Double(headDim)))
+            for p in 0..<positions {
+                let angle = Float(p) * inverseFrequency
+                cosValues[p * half + i] = Foundation.cos(angle)
+                sinValues[p * half + i] = Foundation.sin(angle)
+            }
+        }
+        cos = cosValues
+        sin = sinValues
+    }
+}
+
+/// In place on x[N, heads*headDim]: rotates each head by its token's position (inverse = true:
+/// rotates back, which is the backward pass of the rotation).
+func ropeApply(_ x: FloatPointer, _ positions: UnsafePointer<Int32>, _ table: RopeTable, _ N: Int, _ heads: Int, _ headDim: Int, inverse: Bool = false) {
+    let half = table.half
+    table.cos.withUnsafeBufferPointer { cosTable in
+        table.sin.withUnsafeBufferPointer { sinTable in
+            for n in 0..<N {
+                let c = cosTable.baseAddress! + Int(positions[n]) * half
+                let s = sinTable.baseAddress! + Int(positions[n]) * half
+                let sign: Float = inverse ? -1 : 1
+                for h in 0..<heads {
+                    let v = x + (n * heads + h) * headDim
+                    for i in 0..<half {
+                        let x1 = v[i], x2 = v[i + half], si = sign * s[i]
+                        v[i] = x1 * c[i] - x2 * si
+                        v[i + half] = x2 * c[i] + x1 * si
+                    }
+                }
+            }
+        }
+    }
+}
+
+// MARK: - SwiGLU
+
+/// out[N, F] = silu(gate) · up
+func swigluForward(_ out: FloatPointer, _ gate: UnsafePointer<Float>, _ up: UnsafePointer<Float>, _ count: Int) {
+    parallelChunks(2, work: count * 8) { chunk in
+        for i in chunkRange(chunk, of: 2, total: count) {
+            let g = gate[i]
+            out[i] = g / (1 + exp(-g)) * up[i]
+        }
+    }
+}
+
+/// dgate[N, F] = dout · up · silu'(gate);  dup[N, F] = dout · silu(gate)   (both written, not accumulated)
+func swigluBackward(_ dgate: FloatPointer, _ dup: FloatPointer, _ dout: UnsafePointer<Float>, _ gate: UnsafePointer<Float>, _ up: UnsafePointer<Float>, _ count: Int) {
+    parallelChunks(2, work: count * 8) { chunk in
+        for i in chunkRange(chunk, of: 2, total: count) {
+            let g = gate[i]
+            let sigmoid = 1 / (1 + exp(-g))
+            dgate[i] = dout[i] * up[i] * sigmoid * (1 + g * (1 - sigmoid))
+            dup[i] = dout[i] * g * sigmoid
+        }
+    }
+}
+
+// MARK: - Causal self-attention over whole sequences (training / full forward)
+
+/// Shapes and options of the training-time attention.
+struct AttentionShape {
+    var B: Int, T: Int, heads: Int, kvHeads: Int, headDim: Int
+    var window: Int?
+    var Q: Int { heads * headDim }
+    var K: Int { kvHeads * headDim }
+    /// First key position a query at position t may see.
+    @inline(__always) func firstVisible(_ t: Int) -> Int {
+        guard let window else { return 0 }
+        return max(0, t - window + 1)
+    }
+}
+
+/// out[N, Q] = softmax(q kᵀ/√d, causal) v per (batch, head); att[B, heads, T, T] keeps the probabilities.
+/// q[N, Q], k/v[N, K] (post-RoPE); heads share kv head h / (heads/kvHeads).
+func attentionForward(_ out: FloatPointer, _ att: FloatPointer, _ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ s: AttentionShape) {
+    let T = s.T, hd = s.headDim, group = s.heads / s.kvHeads
+    let scale = 1 / Float(hd).squareRoot()
+    for b in 0..<s.B {
+        for h in 0..<s.heads {
+            let scores = att + (b * s.heads + h) * T * T
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(T), Int32(T), Int32(hd), scale,
+                        q + b * T * s.Q + h * hd, Int32(s.Q), k + b * T * s.K + (h / group) * hd, Int32(s.K), 0, scores, Int32(T))
+        }
+    }
+    let rows = s.B * s.heads * T
+    parallelChunks(2, work: rows * T) { chunk in
+        for row in chunkRange(chunk, of: 2, total: rows) {
+            let t = row % T
+            let p = att + row * T
+            let first = s.firstVisible(t)
+            var maximum = -Float.infinity
+            for j in first...t { maximum = max(maximum, p[j]) }
+            var sum: Float = 0
+            for j in first...t { let e = exp(p[j] - maximum); p[j] = e; sum += e }
+            let inverse = 1 / sum
+            for j in 0..<T { p[j] = (j >= first && j <= t) ? p[j] * inverse : 0 }
+        }
+    }
+    for b in 0..<s.B {
+        for h in 0..<s.heads {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(T), Int32(hd), Int32(T), 1,
+                        att + (b * s.heads + h) * T * T, Int32(T), v + b * T * s.K + (h / group) * hd, Int32(s.K), 0,
+                        out + b * T * s.Q + h * hd, Int32(s.Q))
+        }
+    }
+}
+
+/// dq[N, Q] = ∂/∂q (written);  dk, dv[N, K] += ∂/∂k, ∂/∂v.  datt[B, heads, T, T] is scratch.
+func attentionBackward(_ dq: FloatPointer, _ dk: FloatPointer, _ dv: FloatPointer, _ datt: FloatPointer, _ dout: UnsafePointer<Float>,
+                       _ att: UnsafePointer<Float>, _ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ s: AttentionShape) {
+    let T = s.T, hd = s.headDim, group = s.heads / s.kvHeads
+    let scale = 1 / Float(hd).squareRoot()
+    for b in 0..<s.B {
+        for h in 0..<s.heads {
+            let head = (b * s.heads + h) * T * T
+            let doutBH = dout + b * T * s.Q + h * hd
+            let kvOffset = b * T * s.K + (h / group) * hd
+            // datt = dout · vᵀ ;  dv += attᵀ · dout
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(T), Int32(T), Int32(hd), 1,
+                        doutBH, Int32(s.Q), v + kvOffset, Int32(s.K), 0, datt + head, Int32(T))
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(T), Int32(hd), Int32(T), 1,
+                        att + head, Int32(T), doutBH, Int32(s.Q), 1, dv + kvOffset, Int32(s.K))
+        }
+    }
+    // Softmax backward: dscore = att · (datt − Σ att·datt); masked entries have att = 0.
+    let rows = s.B * s.heads * T
+    parallelChunks(2, work: rows * T) { chunk in
+        for row in chunkRange(chunk, of: 2, total: rows) {
+            let p = att + row * T, d = datt + row * T
+            let projection = dot(p, d, T)
+            for j in 0..<T { d[j] = p[j] * (d[j] - projection) }
+        }
+    }
+    for b in 0..<s.B {
+        for h in 0..<s.heads {
+            let head = (b * s.heads + h) * T * T
+            let qOffset = b * T * s.Q + h * hd
+            let kvOffset = b * T * s.K + (h / group) * hd
+            // dq = scale · dscore · k ;  dk += scale · dscoreᵀ · q
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(T), Int32(hd), Int32(T), scale,
+                        datt + head, Int32(T), k + kvOffset, Int32(s.K), 0, dq + qOffset, Int32(s.Q))
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(T), Int32(hd), Int32(T), scale,
+                        datt + head, Int32(T), q + qOffset, Int32(s.Q), 1, dk + kvOffset, Int32(s.K))
+        }
+    }
+}
+
+// MARK: - Cross-entropy
+
+/// Σ_n weight[n] · −log softmax(logits[n])[target[n]] / Σ weight, with weight = mask (or 1);
+/// targets < 0 are ignored. Returns the loss and leaves each row's log-sum-exp in lse[N].
+func crossEntropyForward(_ lse: FloatPointer, _ logits: UnsafePointer<Float>, _ targets: UnsafePointer<Int32>, _ mask: UnsafePointer<Float>?, _ N: Int, _ V: Int) -> (loss: Float, weight: Float) {
+    var total: Double = 0, weight: Double = 0
+    for n in 0..<N {
+        let row = logits + n * V
+        var maximum = -Float.infinity
+        for j in 0..<V { maximum = max(maximum, row[j]) }
+        var sum: Float = 0
+        for j in 0..<V { sum += exp(row[j] - maximum) }
+        lse[n] = maximum + log(sum)
+        let w = targets[n] < 0 ? 0 : (mask?[n] ?? 1)
+        if w != 0 {
+            total += Double(w * (lse[n] - row[Int(targets[n])]))
+            weight += Double(w)
+        }
+    }
+    return (weight > 0 ? Float(total / weight) : 0, Float(weight))
+}
+
+/// In place: logits[N, V] becomes dloss/dlogits = w/Σw · (softmax − onehot(target)).
+func crossEntropyBackward(_ logits: FloatPointer, _ lse: UnsafePointer<Float>, _ targets: UnsafePointer<Int32>, _ mask: UnsafePointer<Float>?, _ totalWeight: Float, _ N: Int, _ V: Int) {
+    parallelChunks(2, work: N * V * 4) { chunk in
+        for n in chunkRange(chunk, of: 2, total: N) {
+            let row = logits + n * V
+            let w = targets[n] < 0 || totalWeight == 0 ? 0 : (mask?[n] ?? 1) / totalWeight
+            if w == 0 {
+                row.update(repeating: 0, count: V)
+                continue
+            }
+            for j in 0..<V { row[j] = w * exp(row[j] - lse[n]) }
+            row[Int(targets[n])] -= w
+        }
+    }
+}
