@@ -15,7 +15,7 @@ struct IPT: ParsableCommand {
         subcommands: [
             InitCommand.self, IngestCommand.self, StatsCommand.self, SearchCommand.self,
             ExportCommand.self, QueryCommand.self, SQLCommand.self, DemoCommand.self, BenchCommand.self,
-            SynthCommand.self,
+            SynthCommand.self, TemplifyCommand.self, TemplatesCommand.self,
         ])
 }
 
