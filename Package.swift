@@ -62,12 +62,20 @@ let package = Package(
             name: "Model",
             dependencies: ["COpenBLAS", "Randomness", "JSONLines"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        .target(
+            name: "Templating",
+            dependencies: [
+                "Store", "Synthesis", "Corpus", "JSONLines", "Randomness",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            plugins: ["EmbedSQL"]),
 
         // The command line: parsing, calling a stage, printing.
         .executableTarget(
             name: "IPT",
             dependencies: [
-                "Store", "Corpus", "JSONLines", "DemoWorld", "Synthesis", "Tokenization", "Model",
+                "Store", "Corpus", "JSONLines", "DemoWorld", "Synthesis", "Tokenization", "Model", "Templating",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -77,5 +85,6 @@ let package = Package(
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Store", "JSONLines"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Randomness"]),
+        .testTarget(name: "TemplatingTests", dependencies: ["Templating", "Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
     ]
 )

@@ -18,6 +18,7 @@ struct IPT: ParsableCommand {
             SynthCommand.self,
             TokenizerCommand.self,
             ModelCommand.self,
+            SynthCommand.self, TemplifyCommand.self, TemplatesCommand.self,
         ])
 }
 
