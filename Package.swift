@@ -48,12 +48,18 @@ let package = Package(
             name: "Model",
             dependencies: ["COpenBLAS", "Randomness", "JSONLines"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        .target(
+            name: "Synthesis",
+            dependencies: [
+                "Store", "Corpus", "JSONLines", "Randomness",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
 
         // The command line: parsing, calling a stage, printing.
         .executableTarget(
             name: "IPT",
             dependencies: [
-                "Store", "Corpus", "JSONLines", "DemoWorld", "Model",
+                "Store", "Corpus", "JSONLines", "DemoWorld", "Model", "Synthesis",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -62,5 +68,6 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Store", "JSONLines"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Randomness"]),
+        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
     ]
 )
