@@ -55,11 +55,20 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
 
+        .target(
+            name: "Templating",
+            dependencies: [
+                "Store", "Synthesis", "Corpus", "JSONLines", "Randomness",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            plugins: ["EmbedSQL"]),
+
         // The command line: parsing, calling a stage, printing.
         .executableTarget(
             name: "IPT",
             dependencies: [
-                "Store", "Corpus", "JSONLines", "DemoWorld", "Model", "Synthesis",
+                "Store", "Corpus", "JSONLines", "DemoWorld", "Model", "Synthesis", "Templating",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -69,5 +78,6 @@ let package = Package(
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Store", "JSONLines"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Randomness"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
+        .testTarget(name: "TemplatingTests", dependencies: ["Templating", "Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
     ]
 )
