@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "Mixing",
             dependencies: [
-                "Store", "JSONLines", "Randomness",
+                "Store", "JSONLines", "Randomness", "Tokenization",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
@@ -91,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "IPT",
             dependencies: [
-                "Store", "Corpus", "JSONLines", "DemoWorld", "Model", "Synthesis", "Templating", "Mixing", "Training", "Tokenization",
+                "Store", "Corpus", "JSONLines", "DemoWorld", "Model", "Synthesis", "Templating", "Mixing", "Training", "Tokenization", "COpenBLAS", "Randomness",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Store", "JSONLines"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Randomness"]),
-        .testTarget(name: "MixingTests", dependencies: ["Mixing", "Store", "Corpus", "JSONLines", "Randomness"]),
+        .testTarget(name: "MixingTests", dependencies: ["Mixing", "Store", "Corpus", "JSONLines", "Randomness", "Tokenization"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Mixing", "Model", "Store", "Randomness"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
         .testTarget(name: "TemplatingTests", dependencies: ["Templating", "Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),

@@ -18,6 +18,7 @@ struct IPT: ParsableCommand {
             ModelCommand.self,
             SynthCommand.self,
             TokenizerCommand.self,
+            IngestInstructionsCommand.self, MixCommand.self, SnapshotCommand.self, TrainCommand.self,
         ])
 }
 

@@ -130,3 +130,17 @@ public struct TrainConfig: Codable, Equatable, Sendable {
 
     public func jsonString() -> String { String(decoding: jsonData(), as: UTF8.self) }
 }
+
+extension TrainConfig {
+    /// Takes the architecture of an existing model (fine-tuning starts from its weights).
+    public mutating func adopt(_ model: ModelConfig, name: String) {
+        modelName = name
+        vocabSize = model.vocabSize
+        hiddenSize = model.hiddenSize
+        intermediateSize = model.intermediateSize
+        layerCount = model.layerCount
+        headCount = model.headCount
+        kvHeadCount = model.kvHeadCount
+        maxPositions = model.maxPositions
+    }
+}
