@@ -70,12 +70,28 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             plugins: ["EmbedSQL"]),
+        // Instruction data, mixtures, content-addressed snapshots and exports for other trainers.
+        .target(
+            name: "Mixing",
+            dependencies: [
+                "Store", "JSONLines", "Randomness", "Tokenization",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        // The trainer over the Model target: checkpoints, exact resume, synthesizer fine-tuning.
+        .target(
+            name: "Training",
+            dependencies: [
+                "Model", "Store", "Mixing", "Randomness", "JSONLines",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
 
         // The command line: parsing, calling a stage, printing.
         .executableTarget(
             name: "IPT",
             dependencies: [
-                "Store", "Corpus", "JSONLines", "DemoWorld", "Synthesis", "Tokenization", "Model", "Templating",
+                "Store", "Corpus", "JSONLines", "DemoWorld", "Model", "Synthesis", "Templating", "Mixing", "Training", "Tokenization", "COpenBLAS", "Randomness",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -83,6 +99,8 @@ let package = Package(
         .testTarget(name: "JSONLinesTests", dependencies: ["JSONLines"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Store", "JSONLines"]),
+        .testTarget(name: "MixingTests", dependencies: ["Mixing", "Store", "Corpus", "JSONLines", "Randomness", "Tokenization"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Mixing", "Model", "Store", "Randomness"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Randomness"]),
         .testTarget(name: "TemplatingTests", dependencies: ["Templating", "Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),

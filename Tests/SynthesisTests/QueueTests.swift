@@ -18,7 +18,7 @@ func makeStore(texts: [String], in directory: URL) throws -> Store {
     try store.write { db in
         let source = try CorpusRepository.source(named: "test", in: db)
         for text in texts {
-            _ = try CorpusRepository.insertRawText(text: text, externalId: nil, sourceId: source.id, ingestId: nil, split: .train, in: db)
+            _ = try CorpusRepository.insertRawText(PreparedText(text: text, externalId: nil), sourceId: source.id, ingestId: nil, split: .train, in: db)
         }
     }
     return store
@@ -171,7 +171,7 @@ struct ScriptedSynthesizer: Synthesizer {
         try store.write { db in
             let other = try CorpusRepository.source(named: "other", in: db)
             for text in ["x", "y", "z"] {
-                _ = try CorpusRepository.insertRawText(text: text, externalId: nil, sourceId: other.id, ingestId: nil, split: .train, in: db)
+                _ = try CorpusRepository.insertRawText(PreparedText(text: text, externalId: nil), sourceId: other.id, ingestId: nil, split: .train, in: db)
             }
         }
         var limited = setup(rounds: 2)
