@@ -66,7 +66,9 @@ public struct CorpusIngester {
     }
 
     private func ingest(file: InputFile, sourceName: String, progress: (Int, Int) -> Void) throws -> FileSummary {
-        let reader = try CompressedFileReader(path: file.path)
+        // Start parsing before the write transaction so the first batch is ready sooner.
+        let batches = file.format == .jsonl ? JSONLinesProducer.start(file: file, options: options) : nil
+        defer { batches?.cancel() }
         return try store.write { db in
             let source = try CorpusRepository.source(named: sourceName, in: db)
             var record = Ingest(
@@ -74,20 +76,24 @@ public struct CorpusIngester {
                 bytesRead: 0, textsAdded: 0, textsDuplicate: 0, linesSkipped: 0)
             try CorpusRepository.insertIngest(&record, in: db)
             var summary = FileSummary()
-            let insert = { (text: String, externalId: String?) throws -> Bool in
-                try CorpusRepository.insertRawText(
-                    text: text, externalId: externalId, sourceId: source.id, ingestId: record.id,
-                    split: options.split, in: db)
+            let insert = { (text: PreparedText) throws -> Bool in
+                try CorpusRepository.insertRawText(text, sourceId: source.id, ingestId: record.id, split: options.split, in: db)
             }
-            switch file.format {
-            case .jsonl:
-                try readJSONLines(reader: reader, file: file, summary: &summary, insert: insert) { added in
-                    progress(reader.compressedOffset, added)
+            if let batches {
+                while true {
+                    let batch = batches.pop()
+                    for text in batch.texts { summary.count(added: try insert(text)) }
+                    summary.skipped += batch.skipped
+                    record.bytesRead = batch.bytesRead
+                    if let error = batch.error { throw error }
+                    progress(batch.bytesRead, summary.textsAdded)
+                    if batch.isLast { break }
                 }
-            case .text:
+            } else {
+                let reader = try CompressedFileReader(path: file.path)
                 try readDocument(reader: reader, file: file, summary: &summary, insert: insert)
+                record.bytesRead = reader.compressedOffset
             }
-            record.bytesRead = reader.compressedOffset
             record.textsAdded = summary.textsAdded
             record.textsDuplicate = summary.textsDuplicate
             record.linesSkipped = summary.skipped.count
@@ -96,76 +102,22 @@ public struct CorpusIngester {
         }
     }
 
-    private func readJSONLines(
-        reader: CompressedFileReader, file: InputFile, summary: inout FileSummary,
-        insert: (String, String?) throws -> Bool, progress: (Int) -> Void
-    ) throws {
-        var lines = LineSplitter()
-        var lineNumber = 0
-        func handle(_ line: UnsafeBufferPointer<UInt8>) throws {
-            lineNumber += 1
-            guard !isBlank(line) else { return }
-            do {
-                let (text, externalId) = try parseLine(line)
-                summary.count(added: try insert(text, externalId))
-            } catch let problem as LineProblem {
-                guard options.skipInvalid else {
-                    throw IngestError.invalidLine(path: file.path, line: lineNumber, message: problem.message)
-                }
-                summary.skipped.append(SkippedInput(path: file.path, line: lineNumber, message: problem.message))
-            }
-        }
-        while let chunk = try reader.nextChunk() {
-            try lines.feed(chunk, handle)
-            progress(summary.textsAdded)
-        }
-        try lines.finish(handle)
-        progress(summary.textsAdded)
-    }
-
-    private struct LineProblem: Error {
-        var message: String
-    }
-
-    private func parseLine(_ line: UnsafeBufferPointer<UInt8>) throws -> (String, String?) {
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(bytes: line)
-        } catch {
-            throw LineProblem(message: "malformed JSON at column \(error.offset + 1): \(error.message)")
-        }
-        guard case .object = value else {
-            throw LineProblem(message: "expected a JSON object, found \(value.kindDescription)")
-        }
-        guard let field = value[options.textField] else {
-            throw LineProblem(message: "missing field \"\(options.textField)\"")
-        }
-        guard let text = field.stringValue else {
-            throw LineProblem(message: "expected a string in field \"\(options.textField)\", found \(field.kindDescription)")
-        }
-        guard !isBlank(text) else {
-            throw LineProblem(message: "field \"\(options.textField)\" is empty")
-        }
-        var externalId: String?
-        switch value[options.idField] {
-        case nil, .null?: externalId = nil
-        case let .string(s)?: externalId = s
-        case let .number(n)?: externalId = n
-        case let other?:
-            throw LineProblem(message: "expected a string or number in field \"\(options.idField)\", found \(other.kindDescription)")
-        }
-        return (text, externalId)
-    }
-
     private func readDocument(
-        reader: CompressedFileReader, file: InputFile, summary: inout FileSummary, insert: (String, String?) throws -> Bool
+        reader: CompressedFileReader, file: InputFile, summary: inout FileSummary, insert: (PreparedText) throws -> Bool
     ) throws {
         let bytes = try reader.readAll()
         let problem: String?
         var text = ""
         if let decoded = String(validating: bytes, as: UTF8.self) {
             text = decoded
-            problem = isBlank(decoded) ? "the document is empty" : nil
+            if isBlank(decoded) {
+                problem = "the document is empty"
+            } else if let nul = bytes.firstIndex(of: 0) {
+                let line = bytes[..<nul].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+                problem = "line \(line): a NUL byte, which SQLite text cannot hold"
+            } else {
+                problem = nil
+            }
         } else {
             let offset = bytes.withUnsafeBufferPointer { firstInvalidUTF8Offset($0) }
             let line = bytes[..<offset].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
@@ -176,15 +128,7 @@ public struct CorpusIngester {
             summary.skipped.append(SkippedInput(path: file.path, line: nil, message: problem))
             return
         }
-        summary.count(added: try insert(text, file.documentName))
-    }
-
-    private func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
-    }
-
-    private func isBlank(_ text: String) -> Bool {
-        text.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
+        summary.count(added: try insert(PreparedText(text: text, externalId: file.documentName)))
     }
 }
 

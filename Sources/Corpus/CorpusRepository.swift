@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 
@@ -7,8 +6,8 @@ import GRDB
 ///
 ///     try store.write { db in
 ///         let source = try CorpusRepository.source(named: "notes", in: db)
-///         _ = try CorpusRepository.insertRawText(text: "hello", externalId: nil, sourceId: source.id,
-///                                                ingestId: nil, split: .train, in: db)
+///         _ = try CorpusRepository.insertRawText(PreparedText(text: "hello", externalId: nil),
+///                                                sourceId: source.id, ingestId: nil, split: .train, in: db)
 ///     }
 public enum CorpusRepository {
     /// The source called `name`, created if it does not exist yet.
@@ -34,27 +33,22 @@ public enum CorpusRepository {
 
     /// Inserts a text unless one with the same SHA-256 exists. Returns true if it was added.
     public static func insertRawText(
-        text: String, externalId: String?, sourceId: Int64, ingestId: Int64?, split: Split, in db: Database
+        _ prepared: PreparedText, sourceId: Int64, ingestId: Int64?, split: Split, in db: Database
     ) throws -> Bool {
-        var text = text
-        let (digest, byteCount, charCount) = text.withUTF8 { utf8 in
-            (Data(SHA256.hash(data: UnsafeRawBufferPointer(utf8))), utf8.count, scalarCount(utf8))
-        }
+        // Most re-ingested texts are duplicates: a lookup in the sha256 index is much cheaper
+        // than handing SQLite the whole text only to have the insert ignored.
+        let exists = try db.cachedStatement(sql: "SELECT 1 FROM raw_texts WHERE sha256 = ?")
+        if try Int.fetchOne(exists, arguments: [prepared.sha256]) != nil { return false }
         let statement = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO raw_texts
                 (source_id, ingest_id, external_id, split, text, sha256, char_count, byte_count)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        try statement.execute(arguments: [sourceId, ingestId, externalId, split, text, digest, charCount, byteCount])
+        try statement.execute(arguments: [
+            sourceId, ingestId, prepared.externalId, split, prepared.text, prepared.sha256,
+            prepared.charCount, prepared.byteCount,
+        ])
         return db.changesCount > 0
-    }
-
-    /// Unicode scalars in UTF-8 bytes (the count Python's `len` gives): every byte that does not
-    /// continue a sequence starts one.
-    static func scalarCount(_ utf8: UnsafeBufferPointer<UInt8>) -> Int {
-        var count = 0
-        for byte in utf8 where byte & 0xC0 != 0x80 { count += 1 }
-        return count
     }
 
     public static func rawText(id: Int64, in db: Database) throws -> RawText? {
