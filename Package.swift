@@ -49,11 +49,20 @@ let package = Package(
             dependencies: ["COpenBLAS", "Randomness", "JSONLines"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
 
+        // lm-evaluation-harness-style multiple-choice scoring, perplexity, reports and plots.
+        .target(
+            name: "Evaluation",
+            dependencies: [
+                "Store", "Corpus", "Model", "JSONLines", "Randomness",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+
         // The command line: parsing, calling a stage, printing.
         .executableTarget(
             name: "IPT",
             dependencies: [
-                "Store", "Corpus", "JSONLines", "DemoWorld", "Model",
+                "Store", "Corpus", "JSONLines", "DemoWorld", "Model", "Evaluation",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -62,5 +71,6 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Store", "JSONLines"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Randomness"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Store", "Corpus", "Model", "Randomness", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

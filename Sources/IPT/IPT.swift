@@ -16,6 +16,7 @@ struct IPT: ParsableCommand {
             InitCommand.self, IngestCommand.self, StatsCommand.self, SearchCommand.self,
             ExportCommand.self, QueryCommand.self, SQLCommand.self, DemoCommand.self, BenchCommand.self,
             ModelCommand.self,
+            EvalCommand.self, ReportCommand.self,
         ])
 }
 

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+import Model
+import Store
+
+/// Which model an evaluation scores, and with which tokenizer.
+struct EvalModelOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Model directory (config.json + safetensors, Hugging Face layout).", valueName: "dir"))
+    var model: String?
+
+    @Option(help: ArgumentHelp("A training checkpoint's id (checkpoints table); its directory is evaluated.", valueName: "id"))
+    var checkpoint: Int64?
+
+    @Option(help: ArgumentHelp("""
+        Tokenizer: a tokenizer.json file (default: the model directory's), or `bytes` for a \
+        byte-level model whose token ids are the UTF-8 bytes.
+        """, valueName: "file|bytes"))
+    var tokenizer: String?
+
+    func validate() throws {
+        if (model == nil) == (checkpoint == nil) { throw ValidationError("give exactly one of --model DIR or --checkpoint ID") }
+    }
+
+    /// The evaluated model's directory and identity; a checkpoint is looked up in the database.
+    func resolve(store: Store) throws -> EvaluatedModel {
+        if let checkpoint {
+            let directory = try store.read { db in try EvaluationRepository.checkpointDirectory(id: checkpoint, in: db) }
+            return EvaluatedModel(path: directory, checkpointId: checkpoint)
+        }
+        return EvaluatedModel(path: model)
+    }
+
+    func loadTokenizer(modelDirectory: String) throws -> any ScoringTokenizer {
+        if tokenizer == "bytes" { return ByteTokenizer() }
+        let path = tokenizer ?? modelDirectory + "/tokenizer.json"
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError("no tokenizer at \(path); pass --tokenizer FILE (a Hugging Face tokenizer.json) or --tokenizer bytes")
+        }
+        return try HFTokenizerLoader.load(path: path)
+    }
+}
