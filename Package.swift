@@ -42,6 +42,13 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        .target(
+            name: "Tokenization",
+            dependencies: [
+                "Store", "Corpus", "JSONLines",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
 
         // The decoder LM (Mistral/Llama) over OpenBLAS; knows nothing of SQLite.
         .target(
@@ -53,7 +60,7 @@ let package = Package(
         .target(
             name: "Evaluation",
             dependencies: [
-                "Store", "Corpus", "Model", "JSONLines", "Randomness",
+                "Store", "Corpus", "Model", "Tokenization", "JSONLines", "Randomness",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
@@ -62,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "IPT",
             dependencies: [
-                "Store", "Corpus", "JSONLines", "DemoWorld", "Model", "Evaluation",
+                "Store", "Corpus", "JSONLines", "DemoWorld", "Model", "Tokenization", "Evaluation",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -71,6 +78,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Store", "JSONLines"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Randomness"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Store", "Corpus", "Model", "Randomness", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Store", "Corpus", "Model", "Tokenization", "Randomness", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "Corpus", "Store", "JSONLines"]),
     ]
 )

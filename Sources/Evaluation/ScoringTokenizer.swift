@@ -11,8 +11,8 @@ public protocol ScoringTokenizer {
     /// The token the harness conditions on when there is no context: BOS if the tokenizer has
     /// one, else EOS; nil when it has neither.
     var prefixTokenId: Int32? { get }
-    /// The BOS token's text: a string that already starts with it gets no special tokens added
-    /// (the harness's `has_bos_prefix` rule).
+    /// The prefix token's text (BOS, else EOS): a string that already starts with it gets no
+    /// special tokens added (the harness's `has_bos_prefix` rule).
     var beginningOfSequenceText: String? { get }
 }
 

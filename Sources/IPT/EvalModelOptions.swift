@@ -37,6 +37,6 @@ struct EvalModelOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("no tokenizer at \(path); pass --tokenizer FILE (a Hugging Face tokenizer.json) or --tokenizer bytes")
         }
-        return try HFTokenizerLoader.load(path: path)
+        return try HFTokenizer.load(path: path)
     }
 }

@@ -17,6 +17,7 @@ struct IPT: ParsableCommand {
             ExportCommand.self, QueryCommand.self, SQLCommand.self, DemoCommand.self, BenchCommand.self,
             ModelCommand.self,
             EvalCommand.self, ReportCommand.self,
+            TokenizerCommand.self,
         ])
 }
 

@@ -1,0 +1,284 @@
+import ArgumentParser
+import Corpus
+import Foundation
+import JSONLines
+import Store
+import Tokenization
+
+struct TokenizerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tokenizer",
+        abstract: "Train, import, export and use byte-level BPE tokenizers (Hugging Face tokenizer.json compatible).",
+        discussion: """
+            Tokenizers live in the database (table `tokenizers`: name, kind, vocab size, the \
+            tokenizer.json text and its SHA-256) and are referenced by id from everything \
+            tokenized later. Byte-level BPE (GPT-2 style) is trained and written; \
+            SentencePiece-style BPE (Llama/Mistral tokenizer.json) can be imported and used.
+            """,
+        subcommands: [
+            TokenizerTrainCommand.self, TokenizerImportCommand.self, TokenizerExportCommand.self,
+            TokenizerEncodeCommand.self, TokenizerListCommand.self, TokenizerBenchCommand.self,
+        ])
+}
+
+struct TokenizerTrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a byte-level BPE tokenizer on the database's raw texts and store it.",
+        discussion: """
+            Same algorithm and tie-breaking as Hugging Face tokenizers' BpeTrainer with a \
+            ByteLevel pre-tokenizer (add_prefix_space false) and the 256-byte initial alphabet: \
+            the special tokens get ids 0, 1, 2…, the bytes follow, then the learned merges.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Vocabulary size to reach (special tokens + 256 bytes + merges).")
+    var vocabSize: Int
+
+    @Option(help: "Name to store the tokenizer under (unique).")
+    var name: String
+
+    @Option(help: "Train only on texts of this source.")
+    var source: String?
+
+    @Option(help: "Train only on texts of this split: train or heldout.")
+    var split: Split?
+
+    @Option(parsing: .upToNextOption, help: "Special tokens, in id order.")
+    var specialTokens: [String] = ["<s>", "</s>", "<unk>"]
+
+    @Option(help: ArgumentHelp("Also write the tokenizer.json here (atomically).", valueName: "file.json"))
+    var out: String?
+
+    func validate() throws {
+        if name.isEmpty { throw ValidationError("--name must not be empty") }
+        if vocabSize < 1 { throw ValidationError("--vocab-size must be positive") }
+    }
+
+    func run() throws {
+        let store = try Store.open(path: database.db)
+        if try store.read({ db in try TokenizerRepository.tokenizer(named: name, in: db) }) != nil {
+            throw TokenizerError.duplicateName(name)
+        }
+        if let source, try store.read({ db in try CorpusRepository.existingSource(named: source, in: db) }) == nil {
+            throw CorpusError.unknownSource(source)
+        }
+        let started = Date()
+        let trainer = BPETrainer(vocabularySize: vocabSize, specialTokens: specialTokens)
+        let (tokenizer, training) = try CorpusTraining.train(store: store, source: source, split: split, trainer: trainer)
+        let json = try tokenizer.jsonText()
+        let record = try store.write { db in
+            try TokenizerRepository.insert(name: name, json: json, origin: .trained, training: training, in: db)
+        }
+        if let out { try writeAtomically(json, to: out) }
+        printError(String(format: "trained %@ (id %lld): vocab %d, %d merges, from %d texts (%.1f MB) in %.2f s",
+                          name, record.id ?? 0, tokenizer.vocabularySize, tokenizer.mergeList.count,
+                          training.texts, Double(training.bytes) / 1e6, Date().timeIntervalSince(started)))
+    }
+}
+
+struct TokenizerImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Store a Hugging Face tokenizer.json in the database under a name.",
+        discussion: "The file is checked (it must load) and stored byte for byte; `export` gives it back unchanged.")
+
+    @Argument(help: ArgumentHelp("The tokenizer.json file.", valueName: "file.json"))
+    var file: String
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Name to store the tokenizer under (unique).")
+    var name: String
+
+    func run() throws {
+        let json = try readText(file)
+        let store = try Store.open(path: database.db)
+        let record = try store.write { db in
+            try TokenizerRepository.insert(name: name, json: json, origin: .imported, importedFrom: file, in: db)
+        }
+        printError("imported \(name) (id \(record.id ?? 0)): \(record.kind.rawValue), vocab \(record.vocabSize), sha256 \(record.sha256)")
+    }
+}
+
+struct TokenizerExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write a stored tokenizer's tokenizer.json to a file.")
+
+    @Argument(help: "The tokenizer's name.")
+    var name: String
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: ArgumentHelp("Output file (written atomically).", valueName: "file.json"))
+    var out: String
+
+    func run() throws {
+        let store = try Store.open(path: database.db, mode: .readOnly)
+        guard let record = try store.read({ db in try TokenizerRepository.tokenizer(named: name, in: db) }) else {
+            throw TokenizerError.unknownTokenizer(name: name)
+        }
+        try writeAtomically(record.json, to: out)
+        printError("exported \(name) to \(out) (sha256 \(record.sha256))")
+    }
+}
+
+struct TokenizerEncodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "encode",
+        abstract: "Encode JSONL {\"text\": ...} from standard input to JSONL {\"ids\": [...]} on standard output.",
+        discussion: "One output line per input line, in order. Ids are identical to Hugging Face tokenizers' for the same tokenizer.json.")
+
+    @Option(help: ArgumentHelp("A tokenizer.json file, or the name of a tokenizer in the database.", valueName: "file-or-name"))
+    var tokenizer: String
+
+    @Option(help: ArgumentHelp("The InstructPT database file (for a tokenizer given by name).", valueName: "path"))
+    var db = "./instructpt.db"
+
+    @Flag(help: "Add the post-processor's special tokens (e.g. Llama's <s>), as HF's encode does by default.")
+    var addSpecialTokens = false
+
+    func run() throws {
+        let tokenizer = try loadTokenizer(tokenizer, db: db)
+        let reader = try JSONLTextReader(path: nil)
+        let output = try LineWriter(path: nil)
+        var ids: [UInt32] = []
+        while let text = try reader.next() {
+            ids.removeAll(keepingCapacity: true)
+            tokenizer.encode(text, addSpecialTokens: addSpecialTokens, into: &ids)
+            var line = JSONWriter()
+            line.object { o in o.member("ids") { $0.array(ofIntegers: ids) } }
+            try output.write(line: line.bytes)
+        }
+        try output.close()
+    }
+}
+
+struct TokenizerListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the tokenizers stored in the database.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let store = try Store.open(path: database.db, mode: .readOnly)
+        for record in try store.read({ db in try TokenizerRepository.all(in: db) }) {
+            let provenance = record.origin == .trained
+                ? "trained on \(record.trainedTexts ?? 0) texts" + (record.trainedSource.map { " of \($0)" } ?? "")
+                : "imported from \(record.importedFrom ?? "?")"
+            print("\(record.id ?? 0)\t\(record.name)\t\(record.kind.rawValue)\tvocab \(record.vocabSize)\t\(provenance)\t\(record.sha256.prefix(12))")
+        }
+    }
+}
+
+struct TokenizerBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure BPE training seconds and single-thread encode MB/s on a JSONL corpus; print JSON.",
+        discussion: """
+            Compare with ../shared/bench/tok_peer.py CORPUS VOCAB OUT.json (HF tokenizers). \
+            Texts are read into memory first, as the peer does. Each run trains from scratch \
+            and encodes every text with a fresh tokenizer (empty word cache); medians are reported. \
+            With --tokenizer, encoding uses that tokenizer.json (e.g. the one HF trained) instead.
+            """)
+
+    @Argument(help: ArgumentHelp("A JSONL corpus with a \"text\" field.", valueName: "corpus.jsonl"))
+    var corpus: String
+
+    @Option(help: "Vocabulary size to train.")
+    var vocabSize = 8192
+
+    @Option(help: "How many runs.")
+    var runs = 3
+
+    @Option(help: ArgumentHelp("Encode with this tokenizer.json instead of the one trained.", valueName: "file.json"))
+    var tokenizer: String?
+
+    func run() throws {
+        let reader = try JSONLTextReader(path: corpus)
+        var texts: [String] = []
+        var bytes = 0
+        while let text = try reader.next() {
+            bytes += text.utf8.count
+            texts.append(text)
+        }
+        let megabytes = Double(bytes) / 1e6
+        var trainSeconds: [Double] = []
+        var encodeRates: [Double] = []
+        var tokens = 0
+        for run in 0..<runs {
+            var started = Date()
+            var counts = WordCounts()
+            for text in texts { counts.add(text: text) }
+            let trained = try BPETrainer(vocabularySize: vocabSize).train(counts)
+            trainSeconds.append(Date().timeIntervalSince(started))
+            let json = try tokenizer.map(readText) ?? trained.jsonText()
+            let encoder = try Tokenization.Tokenizer(json: Array(json.utf8), origin: tokenizer ?? "trained tokenizer")
+            started = Date()
+            var ids: [UInt32] = []
+            tokens = 0
+            for text in texts {
+                ids.removeAll(keepingCapacity: true)
+                encoder.encode(text, into: &ids)
+                tokens += ids.count
+            }
+            encodeRates.append(megabytes / Date().timeIntervalSince(started))
+            printError(String(format: "run %d: train %.2f s, encode %.2f MB/s", run + 1, trainSeconds.last ?? 0, encodeRates.last ?? 0))
+        }
+        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+        var out = JSONWriter()
+        out.object { o in
+            o.member("vocab") { $0.integer(vocabSize) }
+            o.member("corpus_mb") { $0.double(rounded(megabytes)) }
+            o.member("runs") { $0.integer(runs) }
+            o.member("train_s") { $0.double(rounded(median(trainSeconds))) }
+            o.member("encode_mb_per_s") { $0.double(rounded(median(encodeRates))) }
+            o.member("train_s_all") { json in json.array { a in for s in trainSeconds { a.element { $0.double(rounded(s)) } } } }
+            o.member("encode_mb_per_s_all") { json in json.array { a in for r in encodeRates { a.element { $0.double(rounded(r)) } } } }
+            o.member("tokens") { $0.integer(tokens) }
+            o.member("bytes_per_token") { $0.double(rounded(Double(bytes) / Double(max(tokens, 1)))) }
+        }
+        print(String(decoding: out.bytes, as: UTF8.self))
+    }
+
+    func validate() throws {
+        if runs < 1 { throw ValidationError("--runs must be at least 1") }
+    }
+}
+
+/// A tokenizer from a tokenizer.json file if `fileOrName` is one, else from the database by name.
+func loadTokenizer(_ fileOrName: String, db: String) throws -> Tokenization.Tokenizer {
+    if FileManager.default.fileExists(atPath: fileOrName) {
+        return try Tokenization.Tokenizer(json: Array(try readText(fileOrName).utf8), origin: fileOrName)
+    }
+    guard FileManager.default.fileExists(atPath: db) else { throw TokenizerError.unknownTokenizer(name: fileOrName) }
+    let store = try Store.open(path: db, mode: .readOnly)
+    guard let record = try store.read({ db in try TokenizerRepository.tokenizer(named: fileOrName, in: db) }) else {
+        throw TokenizerError.unknownTokenizer(name: fileOrName)
+    }
+    return try record.load()
+}
+
+/// A UTF-8 text file's contents, with an error naming the file.
+func readText(_ path: String) throws -> String {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw ValidationError("cannot read \(path): no such file or not readable")
+    }
+    guard let text = String(validating: data, as: UTF8.self) else {
+        throw ValidationError("\(path) is not valid UTF-8")
+    }
+    return text
+}
+
+/// Writes text to `path` byte for byte through a temporary file renamed into place.
+func writeAtomically(_ text: String, to path: String) throws {
+    do {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+        throw ValidationError("cannot write \(path): \(error.localizedDescription)")
+    }
+}

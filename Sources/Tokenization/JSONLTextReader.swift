@@ -1,0 +1,89 @@
+import Foundation
+import JSONLines
+
+/// Reads JSONL `{"text": ...}` lines from a file or standard input, one text at a time, with
+/// errors that name the input and line. Used by `ipt tokenizer encode` and the benchmarks.
+///
+///     let reader = try JSONLTextReader(path: nil)   // nil: standard input
+///     while let text = try reader.next() { print(text.count) }
+public final class JSONLTextReader {
+    public let origin: String
+    private let descriptor: Int32
+    private let ownsDescriptor: Bool
+    private var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    private var pending: [UInt8] = []
+    private var pendingStart = 0
+    private var atEnd = false
+    public private(set) var lineNumber = 0
+    private let field: String
+
+    public init(path: String?, field: String = "text") throws {
+        self.field = field
+        if let path {
+            let fd = open(path, O_RDONLY)
+            guard fd >= 0 else {
+                throw TokenizerError.invalidInputLine(origin: path, line: 0, message: "cannot open: \(String(cString: strerror(errno)))")
+            }
+            descriptor = fd
+            ownsDescriptor = true
+            origin = path
+        } else {
+            descriptor = STDIN_FILENO
+            ownsDescriptor = false
+            origin = "standard input"
+        }
+    }
+
+    deinit {
+        if ownsDescriptor { close(descriptor) }
+    }
+
+    /// The next line's text, or nil at the end of the input. Blank lines are errors, so line
+    /// numbers of input and output stay aligned.
+    public func next() throws -> String? {
+        guard let line = try nextLine() else { return nil }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(line: line)
+        } catch {
+            throw TokenizerError.invalidInputLine(origin: origin, line: lineNumber, message: "byte \(error.offset): \(error.message)")
+        }
+        guard let member = value[field] else {
+            throw TokenizerError.invalidInputLine(origin: origin, line: lineNumber, message: "expected an object with a \"\(field)\" field")
+        }
+        guard let text = member.stringValue else {
+            throw TokenizerError.invalidInputLine(origin: origin, line: lineNumber,
+                                                  message: "expected a string in field \"\(field)\", found \(member.kindDescription)")
+        }
+        return text
+    }
+
+    private func nextLine() throws -> [UInt8]? {
+        while true {
+            if let newline = pending[pendingStart...].firstIndex(of: 0x0A) {
+                var line = Array(pending[pendingStart..<newline])
+                pendingStart = newline + 1
+                if line.last == 0x0D { line.removeLast() }
+                lineNumber += 1
+                return line
+            }
+            if atEnd {
+                guard pendingStart < pending.count else { return nil }
+                let line = Array(pending[pendingStart...])
+                pendingStart = pending.count
+                lineNumber += 1
+                return line
+            }
+            if pendingStart > 0 {
+                pending.removeFirst(pendingStart)
+                pendingStart = 0
+            }
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw TokenizerError.invalidInputLine(origin: origin, line: lineNumber + 1, message: "read failed: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { atEnd = true } else { pending.append(contentsOf: buffer[0..<count]) }
+        }
+    }
+}
