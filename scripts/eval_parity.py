@@ -1,12 +1,12 @@
 """Parity of `ipt eval` with lm-evaluation-harness (Python is used for this check only).
 
 Usage:
-    /work/peers/bin/python scripts/eval_parity.py IPT_BINARY WORKDIR [bytes|bpe]
+    /work/peers/bin/python scripts/eval_parity.py IPT_BINARY WORKDIR [bytes|bpe|bpe-bos]
 
 Builds, under WORKDIR, a small random HF Mistral model with its tokenizer.json (`bytes`: a
 byte-level BPE with no merges, ids = UTF-8 bytes, scored by `ipt eval --tokenizer bytes`;
 `bpe`: a 512-token byte-level BPE trained on the task's own text, read by ipt from the model
-directory), a JSONL multiple-choice task (test + train items; unicode choices, contexts with
+directory; `bpe-bos`: the same with a post-processor that prepends <s>, as Llama's does), a JSONL multiple-choice task (test + train items; unicode choices, contexts with
 trailing white space) and a local lm-eval task YAML over the same file. Then it runs
 
     lm_eval --model hf --model_args pretrained=MODEL,dtype=float32 --tasks ipt_parity
@@ -23,7 +23,7 @@ os.makedirs(work, exist_ok=True)
 os.environ.update(HF_DATASETS_OFFLINE="1", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
 
 import torch
-from tokenizers import Tokenizer, models, pre_tokenizers, decoders, trainers
+from tokenizers import Tokenizer, models, pre_tokenizers, decoders, trainers, processors
 from transformers import MistralConfig, MistralForCausalLM, PreTrainedTokenizerFast
 
 # --- the task -----------------------------------------------------------------------------
@@ -71,6 +71,9 @@ else:
     trainer = trainers.BpeTrainer(vocab_size=512, special_tokens=["<s>", "</s>", "<unk>"], initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
     tok.train_from_iterator([r["context"] + " " + " ".join(r["choices"]) for r in test + train] * 3, trainer)
     vocab_size = tok.get_vocab_size()
+    if mode == "bpe-bos":
+        # Llama-style: the post-processor puts <s> before every encoded text.
+        tok.post_processor = processors.TemplateProcessing(single="<s> $A", special_tokens=[("<s>", tok.token_to_id("<s>"))])
 config = MistralConfig(vocab_size=vocab_size, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
                        num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=512,
                        rope_theta=10000.0, tie_word_embeddings=False, bos_token_id=0, eos_token_id=1,
