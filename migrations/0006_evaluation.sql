@@ -36,6 +36,8 @@ CREATE TABLE eval_runs (
     task_id INTEGER REFERENCES eval_tasks(id),
     model_path TEXT,
     checkpoint_id INTEGER,
+    -- The tokenizer the texts were encoded with: a tokenizer.json path, or "bytes".
+    tokenizer TEXT NOT NULL,
     split TEXT NOT NULL,
     shots INTEGER NOT NULL DEFAULT 0 CHECK (shots >= 0),
     seed INTEGER NOT NULL DEFAULT 0,

@@ -4,7 +4,7 @@ import GRDB
 /// Builds the evaluation report from the database: `report.md` (a table of evaluated models ×
 /// tasks, then every run with all its metrics) and SVG plots (training loss per training run
 /// when the Training stage's `train_metrics` table exists, and eval scores per checkpoint).
-/// Every number is a column value rounded to 4 decimals, the same figures
+/// Every number is an `eval_scores` value rounded by SQLite's `printf('%.4f')`, the same text
 /// `ipt query eval_scores` prints.
 ///
 ///     let report = try store.read { db in try EvaluationReport.build(runIds: nil, databasePath: "x.db", in: db) }
@@ -39,24 +39,33 @@ public struct EvaluationReport: Sendable {
         let runs = try EvaluationRepository.runs(ids: runIds, in: db)
         let taskNames = try EvaluationRepository.taskNames(in: db)
         var metrics: [Int64: [Metric]] = [:]
-        for run in runs { metrics[run.id] = try EvaluationRepository.metrics(runId: run.id, in: db) }
+        var rounded: [Int64: [String: (value: String, stderr: String?)]] = [:]
+        for run in runs {
+            metrics[run.id] = try EvaluationRepository.metrics(runId: run.id, in: db)
+            rounded[run.id] = try EvaluationRepository.roundedMetrics(runId: run.id, in: db)
+        }
         let checkpoints = try TrainingHistory.checkpointSteps(in: db)
 
         func column(_ run: EvalRun) -> String {
             run.kind == .perplexity ? "held-out perplexity" : "\(taskNames[run.taskId ?? -1] ?? "task \(run.taskId ?? -1)") (\(run.shots)-shot)"
         }
         func model(_ run: EvalRun) -> String {
+            var label: String
             switch (run.checkpointId, run.modelPath) {
-            case let (checkpoint?, path?): return "checkpoint \(checkpoint) (`\(path)`)"
-            case let (checkpoint?, nil): return "checkpoint \(checkpoint)"
-            case let (nil, path?): return "`\(path)`"
-            case (nil, nil): return "?"
+            case let (checkpoint?, path?): label = "checkpoint \(checkpoint) (`\(path)`)"
+            case let (checkpoint?, nil): label = "checkpoint \(checkpoint)"
+            case let (nil, path?): label = "`\(path)`"
+            case (nil, nil): label = "?"
             }
+            // The same weights read through another tokenizer are another model.
+            if let path = run.modelPath, run.tokenizer != path + "/tokenizer.json" { label += " with tokenizer `\(run.tokenizer)`" }
+            return label
         }
         func value(_ run: EvalRun, _ name: String) -> Metric? { metrics[run.id]?.first { $0.name == name } }
-        func figure(_ metric: Metric?) -> String {
-            guard let metric else { return "" }
-            return format(metric.value) + (metric.stderr.map { " ± " + format($0) } ?? "")
+        // Figures are SQLite's own rounding of the stored values, so they match `ipt sql` exactly.
+        func figure(_ run: EvalRun, _ name: String) -> String {
+            guard let text = rounded[run.id]?[name] else { return "" }
+            return text.value + (text.stderr.map { " ± " + $0 } ?? "")
         }
 
         var md = "# Evaluation report\n\n"
@@ -79,9 +88,9 @@ public struct EvaluationReport: Sendable {
                 for columnName in columns {
                     guard let run = latest[name + "\u{0}" + columnName] else { cells.append("—"); continue }
                     if run.kind == .perplexity {
-                        cells.append("\(figure(value(run, "bits_per_byte"))) / \(figure(value(run, "token_perplexity"))) (run \(run.id))")
+                        cells.append("\(figure(run, "bits_per_byte")) / \(figure(run, "token_perplexity")) (run \(run.id))")
                     } else {
-                        cells.append("\(figure(value(run, "acc"))) / \(figure(value(run, "acc_norm"))) (run \(run.id))")
+                        cells.append("\(figure(run, "acc")) / \(figure(run, "acc_norm")) (run \(run.id))")
                     }
                 }
                 md += "| " + cells.joined(separator: " | ") + " |\n"
@@ -92,7 +101,7 @@ public struct EvaluationReport: Sendable {
             md += "|---|---|---|---|---|---|---|" + String(repeating: "---|", count: metricNames.count) + "---|\n"
             for run in runs {
                 let cells = ["\(run.id)", column(run), model(run), run.split, "\(run.shots)", "\(run.seed)", "\(run.itemCount)"]
-                    + metricNames.map { figure(value(run, $0)) } + [run.createdAt]
+                    + metricNames.map { figure(run, $0) } + [run.createdAt]
                 md += "| " + cells.joined(separator: " | ") + " |\n"
             }
         }
@@ -118,6 +127,7 @@ public struct EvaluationReport: Sendable {
             let names = isPerplexity ? ["bits_per_byte"] : ["acc", "acc_norm"]
             var chart = LineChart(title: columnName + (byCheckpoint ? " by checkpoint" : " by run"), xLabel: xLabel,
                                   yLabel: isPerplexity ? "bits per byte" : "accuracy", yRange: isPerplexity ? nil : 0...1)
+            chart.integerX = true
             chart.series = names.map { name in
                 LineChart.Series(name: name, points: sorted.compactMap { run in value(run, name).map { (x(run), $0.value) } })
             }
@@ -129,8 +139,6 @@ public struct EvaluationReport: Sendable {
         }
         return EvaluationReport(markdown: md, plots: plots)
     }
-
-    static func format(_ value: Double) -> String { String(format: "%.4f", value) }
 
     private static func unique(_ values: [String]) -> [String] {
         var seen = Set<String>()

@@ -127,6 +127,20 @@ public enum EvaluationRepository {
                          arguments: [runId]).map { Metric(name: $0["metric"], value: $0["value"], stderr: $0["stderr"]) }
     }
 
+    /// A run's metrics as SQLite's `printf('%.4f', …)` writes them, the text `ipt query
+    /// eval_scores` shows: metric → (value, stderr or nil).
+    public static func roundedMetrics(runId: Int64, in db: Database) throws -> [String: (value: String, stderr: String?)] {
+        var rounded: [String: (value: String, stderr: String?)] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT metric, printf('%.4f', value) AS value,
+                   CASE WHEN stderr IS NULL THEN NULL ELSE printf('%.4f', stderr) END AS stderr
+            FROM eval_scores WHERE run_id = ?
+            """, arguments: [runId]) {
+            rounded[row["metric"]] = (row["value"], row["stderr"])
+        }
+        return rounded
+    }
+
     public static func taskNames(in db: Database) throws -> [Int64: String] {
         var names: [Int64: String] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, name FROM eval_tasks") { names[row["id"]] = row["name"] }
@@ -138,9 +152,9 @@ public enum EvaluationRepository {
     private static func insertRun(kind: EvalRun.Kind, taskId: Int64?, model: EvaluatedModel, split: String,
                                   shots: Int, seed: UInt64, itemCount: Int, in db: Database) throws -> Int64 {
         try db.execute(sql: """
-            INSERT INTO eval_runs (kind, task_id, model_path, checkpoint_id, split, shots, seed, item_count)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [kind, taskId, model.path, model.checkpointId, split, shots, Int64(bitPattern: seed), itemCount])
+            INSERT INTO eval_runs (kind, task_id, model_path, checkpoint_id, tokenizer, split, shots, seed, item_count)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [kind, taskId, model.path, model.checkpointId, model.tokenizer, split, shots, Int64(bitPattern: seed), itemCount])
         return db.lastInsertedRowID
     }
 

@@ -23,6 +23,8 @@ public struct LineChart: Sendable {
     public var series: [Series] = []
     /// Fixed y range (e.g. 0...1 for accuracies); nil fits the data.
     public var yRange: ClosedRange<Double>?
+    /// Whole-number x ticks (run ids, checkpoint ids, steps).
+    public var integerX = false
     public var width = 640.0
     public var height = 400.0
 
@@ -39,7 +41,7 @@ public struct LineChart: Sendable {
         let left = 70.0, right = 20.0, top = 40.0, bottom = 55.0 + 18.0 * Double((series.count + 2) / 3)
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let all = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
-        let xs = Self.niceTicks(min: all.map(\.x).min() ?? 0, max: all.map(\.x).max() ?? 1)
+        let xs = Self.niceTicks(min: all.map(\.x).min() ?? 0, max: all.map(\.x).max() ?? 1, minimumStep: integerX ? 1 : 0)
         let ys = yRange.map { Self.niceTicks(min: $0.lowerBound, max: $0.upperBound) }
             ?? Self.niceTicks(min: all.map(\.y).min() ?? 0, max: all.map(\.y).max() ?? 1)
         let (x0, x1) = (xs.first ?? 0, xs.last ?? 1), (y0, y1) = (ys.first ?? 0, ys.last ?? 1)
@@ -68,7 +70,9 @@ public struct LineChart: Sendable {
             let points = line.points.filter { $0.x.isFinite && $0.y.isFinite }
             if points.count > 1 {
                 let coordinates = points.map { "\(Self.f(px($0.x))),\(Self.f(py($0.y)))" }.joined(separator: " ")
-                out += "<polyline points=\"\(coordinates)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
+                // Every other series dashed, so equal series stay visible on top of each other.
+                let dash = index % 2 == 1 ? " stroke-dasharray=\"7 4\"" : ""
+                out += "<polyline points=\"\(coordinates)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>\n"
             }
             // Markers only where they stay readable; a long loss curve is a line.
             if points.count <= 60 {
@@ -86,10 +90,10 @@ public struct LineChart: Sendable {
     }
 
     /// About five round tick values (1, 2 or 5 × 10^k apart) covering min...max.
-    static func niceTicks(min low: Double, max high: Double) -> [Double] {
+    static func niceTicks(min low: Double, max high: Double, minimumStep: Double = 0) -> [Double] {
         var low = low, high = high
-        if high - low < 1e-12 { low -= 0.5; high += 0.5 }
-        let rough = (high - low) / 5
+        if high - low < 1e-12 { low -= max(0.5, minimumStep); high += max(0.5, minimumStep) }
+        let rough = max((high - low) / 5, minimumStep)
         let magnitude = pow(10, floor(log10(rough)))
         let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= rough } ?? 10 * magnitude
         let first = floor(low / step) * step, last = ceil(high / step) * step

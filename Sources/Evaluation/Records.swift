@@ -39,6 +39,7 @@ public struct EvalRun: Codable, FetchableRecord, PersistableRecord, Sendable, Eq
     public var taskId: Int64?
     public var modelPath: String?
     public var checkpointId: Int64?
+    public var tokenizer: String
     public var split: String
     public var shots: Int
     public var seed: Int64
@@ -47,15 +48,19 @@ public struct EvalRun: Codable, FetchableRecord, PersistableRecord, Sendable, Eq
 }
 
 /// Which model an evaluation scored: a directory, a training checkpoint, or both (a
-/// checkpoint's directory). Stored on the run so reports can line scores up by checkpoint.
+/// checkpoint's directory), and the tokenizer used. Stored on the run so reports can line
+/// scores up by checkpoint.
 ///
-///     let subject = EvaluatedModel(path: "models/tiny", checkpointId: nil)
+///     let subject = EvaluatedModel(path: "models/tiny", tokenizer: "models/tiny/tokenizer.json")
 public struct EvaluatedModel: Sendable, Equatable {
     public var path: String?
     public var checkpointId: Int64?
+    /// A tokenizer.json path, "bytes", or another name the caller chooses.
+    public var tokenizer: String
 
-    public init(path: String?, checkpointId: Int64? = nil) {
+    public init(path: String?, checkpointId: Int64? = nil, tokenizer: String) {
         self.path = path
         self.checkpointId = checkpointId
+        self.tokenizer = tokenizer
     }
 }

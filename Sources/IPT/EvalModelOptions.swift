@@ -22,21 +22,20 @@ struct EvalModelOptions: ParsableArguments {
         if (model == nil) == (checkpoint == nil) { throw ValidationError("give exactly one of --model DIR or --checkpoint ID") }
     }
 
-    /// The evaluated model's directory and identity; a checkpoint is looked up in the database.
-    func resolve(store: Store) throws -> EvaluatedModel {
+    /// The evaluated model (a checkpoint is looked up in the database), loaded with its tokenizer.
+    func load(store: Store) throws -> (subject: EvaluatedModel, model: DecoderModel, tokenizer: any ScoringTokenizer) {
+        var directory = model ?? ""
         if let checkpoint {
-            let directory = try store.read { db in try EvaluationRepository.checkpointDirectory(id: checkpoint, in: db) }
-            return EvaluatedModel(path: directory, checkpointId: checkpoint)
+            directory = try store.read { db in try EvaluationRepository.checkpointDirectory(id: checkpoint, in: db) }
         }
-        return EvaluatedModel(path: model)
-    }
-
-    func loadTokenizer(modelDirectory: String) throws -> any ScoringTokenizer {
-        if tokenizer == "bytes" { return ByteTokenizer() }
-        let path = tokenizer ?? modelDirectory + "/tokenizer.json"
+        let decoder = try DecoderModel.load(directory: directory)
+        if tokenizer == "bytes" {
+            return (EvaluatedModel(path: directory, checkpointId: checkpoint, tokenizer: "bytes"), decoder, ByteTokenizer())
+        }
+        let path = tokenizer ?? directory + "/tokenizer.json"
         guard FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("no tokenizer at \(path); pass --tokenizer FILE (a Hugging Face tokenizer.json) or --tokenizer bytes")
         }
-        return try HFTokenizer.load(path: path)
+        return (EvaluatedModel(path: directory, checkpointId: checkpoint, tokenizer: path), decoder, try HFTokenizer.load(path: path))
     }
 }

@@ -29,10 +29,7 @@ struct EvalPerplexityCommand: ParsableCommand {
         let store = try Store.open(path: database.db)
         let texts = try store.read { db in try EvaluationRepository.heldOutTexts(limit: limit, in: db) }
         if texts.isEmpty { throw EvaluationError.noHeldOutTexts }
-        let evaluated = try subject.resolve(store: store)
-        let directory = evaluated.path ?? ""
-        let model = try DecoderModel.load(directory: directory)
-        let tokenizer = try subject.loadTokenizer(modelDirectory: directory)
+        let (evaluated, model, tokenizer) = try subject.load(store: store)
         let scores = try PerplexityEvaluator(model: model, tokenizer: tokenizer).evaluate(texts: texts)
         let runId = try store.write { db in try EvaluationRepository.recordPerplexityRun(scores, model: evaluated, in: db) }
         var out = JSONWriter()

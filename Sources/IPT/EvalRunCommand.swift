@@ -44,7 +44,7 @@ struct EvalRunCommand: ParsableCommand {
         let taskSplit = TaskSplit(rawValue: split) ?? .test
         let (task, items) = try store.write { db -> (EvalTask, [TaskItem]) in
             let task: EvalTask
-            if task_isFile {
+            if taskIsFile {
                 let name = URL(fileURLWithPath: self.task).deletingPathExtension().lastPathComponent
                 task = try EvaluationRepository.importTask(name: name, sourcePath: self.task, items: try TaskFile.read(path: self.task), in: db)
             } else if let existing = try EvaluationRepository.task(named: self.task, in: db) {
@@ -54,10 +54,7 @@ struct EvalRunCommand: ParsableCommand {
             }
             return (task, try EvaluationRepository.items(taskId: task.id, in: db))
         }
-        let evaluated = try subject.resolve(store: store)
-        let directory = evaluated.path ?? ""
-        let model = try DecoderModel.load(directory: directory)
-        let tokenizer = try subject.loadTokenizer(modelDirectory: directory)
+        let (evaluated, model, tokenizer) = try subject.load(store: store)
         let scores = try Evaluator(model: model, tokenizer: tokenizer)
             .evaluate(items: items, split: taskSplit, shots: shots, seed: seed, taskName: task.name)
         let runId = try store.write { db in
@@ -77,5 +74,5 @@ struct EvalRunCommand: ParsableCommand {
         print(String(decoding: out.bytes, as: UTF8.self))
     }
 
-    private var task_isFile: Bool { task.hasSuffix(".jsonl") || task.contains("/") }
+    private var taskIsFile: Bool { task.hasSuffix(".jsonl") || task.contains("/") }
 }

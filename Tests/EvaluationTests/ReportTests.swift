@@ -19,12 +19,14 @@ import Testing
                     ItemResult(item: $0, logLikelihoods: $0.id % 2 == 0 ? logprobs : logprobs.reversed(), exampleIds: [])
                 }
                 _ = try EvaluationRepository.recordRun(MultipleChoiceScores(results: results), task: task,
-                                                       model: EvaluatedModel(path: "runs/m\(index)"), split: .test, shots: 0, seed: 0, in: db)
+                                                       model: EvaluatedModel(path: "runs/m\(index)", tokenizer: "bytes"), split: .test, shots: 0, seed: 0, in: db)
             }
-            let perplexity = PerplexityScores(results: [TextResult(rawTextId: 1, logLikelihood: -123.456, tokenCount: 50, byteCount: 60, wordCount: 12)])
+            // Word perplexity e^102.9: a number longer than a Double's 17 digits, where only
+            // SQLite's own rounding gives the text `ipt sql` shows.
+            let perplexity = PerplexityScores(results: [TextResult(rawTextId: 1, logLikelihood: -1234.5, tokenCount: 50, byteCount: 60, wordCount: 12)])
             try db.execute(sql: "INSERT INTO sources (name) VALUES ('s')")
             try db.execute(sql: "INSERT INTO raw_texts (source_id, split, text, sha256, char_count, byte_count) VALUES (1, 'heldout', 'x', zeroblob(32), 1, 1)")
-            _ = try EvaluationRepository.recordPerplexityRun(perplexity, model: EvaluatedModel(path: "runs/m1"), in: db)
+            _ = try EvaluationRepository.recordPerplexityRun(perplexity, model: EvaluatedModel(path: "runs/m1", tokenizer: "bytes"), in: db)
             // The Training stage's table, when this branch does not have it yet: loss by step.
             if try !db.tableExists("train_metrics") {
                 try db.execute(sql: "CREATE TABLE train_metrics (run_id INTEGER, step INTEGER, loss REAL)")
@@ -46,7 +48,7 @@ import Testing
         }
         // The models × tasks table shows acc / acc_norm of each model's run.
         let acc = try store.read { db in try String.fetchOne(db, sql: "SELECT printf('%.4f ± %.4f', value, stderr) FROM eval_scores WHERE run_id = 1 AND metric = 'acc'") }
-        #expect(report.markdown.contains("| `runs/m0` | \(try #require(acc))"))
+        #expect(report.markdown.contains("| `runs/m0` with tokenizer `bytes` | \(try #require(acc))"))
         #expect(report.markdown.contains("capitals (0-shot)"))
         #expect(report.markdown.contains("held-out perplexity"))
     }

@@ -21,7 +21,7 @@ import Testing
         let evaluator = Evaluator(model: try byteModel(), tokenizer: ByteTokenizer(beginningOfSequence: 256))
         let scores = try evaluator.evaluate(items: stored, shots: 2, seed: 7, taskName: task.name)
         let runId = try store.write { db in
-            try EvaluationRepository.recordRun(scores, task: task, model: EvaluatedModel(path: "models/m"), split: .test, shots: 2, seed: 7, in: db)
+            try EvaluationRepository.recordRun(scores, task: task, model: EvaluatedModel(path: "models/m", tokenizer: "bytes"), split: .test, shots: 2, seed: 7, in: db)
         }
         try store.read { db in
             let run = try #require(try EvalRun.fetchOne(db, key: runId))
@@ -76,7 +76,7 @@ import Testing
         let texts = try store.read { db in try EvaluationRepository.heldOutTexts(limit: nil, in: db) }
         #expect(texts.map(\.text) == ["never seen one", "nor this other"])
         let scores = try PerplexityEvaluator(model: try byteModel(), tokenizer: ByteTokenizer(beginningOfSequence: 256)).evaluate(texts: texts)
-        let runId = try store.write { db in try EvaluationRepository.recordPerplexityRun(scores, model: EvaluatedModel(path: "m"), in: db) }
+        let runId = try store.write { db in try EvaluationRepository.recordPerplexityRun(scores, model: EvaluatedModel(path: "m", tokenizer: "bytes"), in: db) }
         try store.read { db in
             let bpb = try Double.fetchOne(db, sql: """
                 SELECT -sum(logprob) / sum(byte_count) / ln(2) FROM eval_text_results WHERE run_id = ?
