@@ -40,6 +40,8 @@ CREATE TABLE eval_runs (
     tokenizer TEXT NOT NULL,
     split TEXT NOT NULL,
     shots INTEGER NOT NULL DEFAULT 0 CHECK (shots >= 0),
+    -- How few-shot examples were chosen: a seeded sample (random) or the first train items (first_n).
+    fewshot_sampler TEXT NOT NULL DEFAULT 'random' CHECK (fewshot_sampler IN ('random', 'first_n')),
     seed INTEGER NOT NULL DEFAULT 0,
     item_count INTEGER NOT NULL,
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),

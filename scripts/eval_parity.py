@@ -13,7 +13,9 @@ trailing white space) and a local lm-eval task YAML over the same file. Then it 
             --include_path WORKDIR/tasks --device cpu --log_samples
 
 and `ipt eval --model MODEL --task parity`, and compares acc / acc_norm and every item's
-per-choice log-likelihood (lm-eval's samples vs our eval_results). Exits non-zero on mismatch.
+per-choice log-likelihood (lm-eval's samples vs our eval_results) — 0-shot, and 2-shot with the
+harness's deterministic `first_n` few-shot sampler (`--fewshot-sampler first_n`), which checks
+the few-shot prompt format too. Exits non-zero on mismatch.
 """
 import glob, json, os, random, sqlite3, subprocess, sys
 
@@ -102,49 +104,56 @@ metric_list:
   - metric: acc
   - metric: acc_norm
 """)
-out_dir = f"{work}/lm_eval_out-{mode}"
+# The same task with the harness's deterministic first_n few-shot sampler, so the few-shot
+# prompts (and their joining) can be compared exactly.
+with open(f"{work}/tasks/ipt_parity_first_n.yaml", "w") as f:
+    f.write(open(f"{work}/tasks/ipt_parity.yaml").read().replace("task: ipt_parity", "task: ipt_parity_first_n")
+            + "fewshot_config:\n  sampler: first_n\n")
 lm_eval = os.path.join(os.path.dirname(sys.executable), "lm_eval")
-subprocess.run([lm_eval, "--model", "hf", "--model_args", f"pretrained={model_dir},dtype=float32",
-                "--tasks", "ipt_parity", "--include_path", f"{work}/tasks", "--device", "cpu",
-                "--batch_size", "8", "--num_fewshot", "0", "--output_path", out_dir, "--log_samples"],
-               check=True, capture_output=True, text=True)
-results_file = sorted(glob.glob(f"{out_dir}/**/results_*.json", recursive=True))[-1]
-harness = json.load(open(results_file))["results"]["ipt_parity"]
-samples_file = sorted(glob.glob(f"{out_dir}/**/samples_ipt_parity_*.jsonl", recursive=True))[-1]
-harness_lls = {}
-for line in open(samples_file):
-    s = json.loads(line)
-    harness_lls[s["doc_id"]] = [float(r[0][0]) for r in s["resps"]]
-
-# --- ipt ----------------------------------------------------------------------------------
 db = f"{work}/parity-{mode}.db"
 if os.path.exists(db):
     os.remove(db)
 subprocess.run([ipt, "eval", "import", f"{work}/parity.jsonl", "--name", "parity", "--db", db], check=True, capture_output=True)
-args = [ipt, "eval", "--db", db, "--model", model_dir, "--task", "parity", "--shots", "0"]
-if mode == "bytes":
-    args += ["--tokenizer", "bytes"]
-ours = json.loads(subprocess.run(args, check=True, capture_output=True, text=True).stdout)
-con = sqlite3.connect(db)
-rows = con.execute("""SELECT i.line, e.logprobs FROM eval_results e JOIN eval_items i ON i.id = e.item_id
-                      WHERE e.run_id = ? ORDER BY i.line""", (ours["run"],)).fetchall()
-our_lls = [json.loads(lp) for _, lp in rows]
 
-max_diff = max(abs(a - b) for doc_id, lls in harness_lls.items() for a, b in zip(lls, our_lls[doc_id]))
-# The smallest gap between the best and second-best choice: how far parity of argmax is from a coin flip.
-def gap(lls, norm):
-    vals = sorted((v / n for v, n in zip(lls, norm)), reverse=True)
-    return vals[0] - vals[1]
-min_gap = min(gap(harness_lls[i], [1] * len(test[i]["choices"])) for i in range(len(test)))
-report = {
-    "mode": mode, "items": len(test),
-    "lm_eval": {"acc": harness["acc,none"], "acc_stderr": harness["acc_stderr,none"],
-                "acc_norm": harness["acc_norm,none"], "acc_norm_stderr": harness["acc_norm_stderr,none"]},
-    "ipt": {"acc": ours["acc"], "acc_stderr": ours["acc_stderr"], "acc_norm": ours["acc_norm"], "acc_norm_stderr": ours["acc_norm_stderr"]},
-    "max_abs_loglikelihood_diff": max_diff, "min_acc_margin": min_gap,
-}
-print(json.dumps(report, indent=1))
-ok = (abs(report["lm_eval"]["acc"] - ours["acc"]) < 1e-12 and abs(report["lm_eval"]["acc_norm"] - ours["acc_norm"]) < 1e-12
-      and abs(report["lm_eval"]["acc_stderr"] - ours["acc_stderr"]) < 1e-9 and max_diff < 1e-3 and len(harness_lls) == len(our_lls))
-print("PARITY OK" if ok else "PARITY MISMATCH")
-sys.exit(0 if ok else 1)
+def compare(task, shots, sampler):
+    out_dir = f"{work}/lm_eval_out-{mode}-{task}-{shots}"
+    subprocess.run([lm_eval, "--model", "hf", "--model_args", f"pretrained={model_dir},dtype=float32",
+                    "--tasks", task, "--include_path", f"{work}/tasks", "--device", "cpu",
+                    "--batch_size", "8", "--num_fewshot", str(shots), "--output_path", out_dir, "--log_samples"],
+                   check=True, capture_output=True, text=True)
+    results_file = sorted(glob.glob(f"{out_dir}/**/results_*.json", recursive=True))[-1]
+    harness = json.load(open(results_file))["results"][task]
+    samples_file = sorted(glob.glob(f"{out_dir}/**/samples_{task}_*.jsonl", recursive=True))[-1]
+    harness_lls = {}
+    for line in open(samples_file):
+        s = json.loads(line)
+        harness_lls[s["doc_id"]] = [float(r[0][0]) for r in s["resps"]]
+    args = [ipt, "eval", "--db", db, "--model", model_dir, "--task", "parity", "--shots", str(shots), "--fewshot-sampler", sampler]
+    if mode == "bytes":
+        args += ["--tokenizer", "bytes"]
+    ours = json.loads(subprocess.run(args, check=True, capture_output=True, text=True).stdout)
+    con = sqlite3.connect(db)
+    rows = con.execute("""SELECT i.line, e.logprobs FROM eval_results e JOIN eval_items i ON i.id = e.item_id
+                          WHERE e.run_id = ? ORDER BY i.line""", (ours["run"],)).fetchall()
+    our_lls = [json.loads(lp) for _, lp in rows]
+    max_diff = max(abs(a - b) for doc_id, lls in harness_lls.items() for a, b in zip(lls, our_lls[doc_id]))
+    # The smallest gap between the best and second-best choice: how far argmax parity is from a coin flip.
+    min_gap = min(sorted(harness_lls[i], reverse=True)[0] - sorted(harness_lls[i], reverse=True)[1] for i in range(len(test)))
+    report = {
+        "mode": mode, "task": task, "shots": shots, "items": len(test),
+        "lm_eval": {"acc": harness["acc,none"], "acc_stderr": harness["acc_stderr,none"],
+                    "acc_norm": harness["acc_norm,none"], "acc_norm_stderr": harness["acc_norm_stderr,none"]},
+        "ipt": {"acc": ours["acc"], "acc_stderr": ours["acc_stderr"], "acc_norm": ours["acc_norm"], "acc_norm_stderr": ours["acc_norm_stderr"]},
+        "max_abs_loglikelihood_diff": max_diff, "min_acc_margin": min_gap,
+    }
+    ok = (abs(report["lm_eval"]["acc"] - ours["acc"]) < 1e-12 and abs(report["lm_eval"]["acc_norm"] - ours["acc_norm"]) < 1e-12
+          and abs(report["lm_eval"]["acc_stderr"] - ours["acc_stderr"]) < 1e-9 and max_diff < 1e-3 and len(harness_lls) == len(our_lls))
+    return report, ok
+
+all_ok = True
+for task, shots, sampler in [("ipt_parity", 0, "random"), ("ipt_parity_first_n", 2, "first_n")]:
+    report, ok = compare(task, shots, sampler)
+    all_ok = all_ok and ok
+    print(json.dumps(report))
+print("PARITY OK" if all_ok else "PARITY MISMATCH")
+sys.exit(0 if all_ok else 1)

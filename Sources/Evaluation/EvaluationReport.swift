@@ -47,7 +47,8 @@ public struct EvaluationReport: Sendable {
         let checkpoints = try TrainingHistory.checkpointSteps(in: db)
 
         func column(_ run: EvalRun) -> String {
-            run.kind == .perplexity ? "held-out perplexity" : "\(taskNames[run.taskId ?? -1] ?? "task \(run.taskId ?? -1)") (\(run.shots)-shot)"
+            let sampler = run.shots > 0 && run.fewshotSampler != "random" ? ", \(run.fewshotSampler)" : ""
+            return run.kind == .perplexity ? "held-out perplexity" : "\(taskNames[run.taskId ?? -1] ?? "task \(run.taskId ?? -1)") (\(run.shots)-shot\(sampler))"
         }
         func model(_ run: EvalRun) -> String {
             var label: String

@@ -51,9 +51,10 @@ public enum EvaluationRepository {
 
     /// Stores a multiple-choice run with its metrics and per-item results; returns the run id.
     public static func recordRun(_ scores: MultipleChoiceScores, task: EvalTask, model: EvaluatedModel,
-                                 split: TaskSplit, shots: Int, seed: UInt64, in db: Database) throws -> Int64 {
+                                 split: TaskSplit, shots: Int, seed: UInt64, sampler: FewShotPrompt.Sampler = .random,
+                                 in db: Database) throws -> Int64 {
         let runId = try insertRun(kind: .multipleChoice, taskId: task.id, model: model, split: split.rawValue,
-                                  shots: shots, seed: seed, itemCount: scores.results.count, in: db)
+                                  shots: shots, sampler: sampler, seed: seed, itemCount: scores.results.count, in: db)
         try insertMetrics(scores.metrics, runId: runId, in: db)
         let insert = try db.cachedStatement(sql: """
             INSERT INTO eval_results (run_id, item_id, chosen, chosen_norm, chosen_bytes, correct, correct_norm,
@@ -79,7 +80,7 @@ public enum EvaluationRepository {
     /// Stores a perplexity run over held-out texts; returns the run id.
     public static func recordPerplexityRun(_ scores: PerplexityScores, model: EvaluatedModel, in db: Database) throws -> Int64 {
         let runId = try insertRun(kind: .perplexity, taskId: nil, model: model, split: "heldout",
-                                  shots: 0, seed: 0, itemCount: scores.results.count, in: db)
+                                  shots: 0, sampler: .random, seed: 0, itemCount: scores.results.count, in: db)
         try insertMetrics(scores.metrics, runId: runId, in: db)
         let insert = try db.cachedStatement(sql: """
             INSERT INTO eval_text_results (run_id, raw_text_id, logprob, token_count, byte_count, word_count)
@@ -150,11 +151,12 @@ public enum EvaluationRepository {
     // MARK: - Helpers
 
     private static func insertRun(kind: EvalRun.Kind, taskId: Int64?, model: EvaluatedModel, split: String,
-                                  shots: Int, seed: UInt64, itemCount: Int, in db: Database) throws -> Int64 {
+                                  shots: Int, sampler: FewShotPrompt.Sampler, seed: UInt64, itemCount: Int, in db: Database) throws -> Int64 {
         try db.execute(sql: """
-            INSERT INTO eval_runs (kind, task_id, model_path, checkpoint_id, tokenizer, split, shots, seed, item_count)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [kind, taskId, model.path, model.checkpointId, model.tokenizer, split, shots, Int64(bitPattern: seed), itemCount])
+            INSERT INTO eval_runs (kind, task_id, model_path, checkpoint_id, tokenizer, split, shots, fewshot_sampler, seed, item_count)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [kind, taskId, model.path, model.checkpointId, model.tokenizer, split, shots, sampler.rawValue,
+                             Int64(bitPattern: seed), itemCount])
         return db.lastInsertedRowID
     }
 

@@ -23,13 +23,13 @@ public struct Evaluator {
     /// Scores the items of `split`, drawing `shots` few-shot examples per item from the train
     /// items. Results come back in the order of `items`.
     public func evaluate(items: [TaskItem], split: TaskSplit = .test, shots: Int = 0, seed: UInt64 = 0,
-                         taskName: String = "task") throws -> MultipleChoiceScores {
+                         sampler: FewShotPrompt.Sampler = .random, taskName: String = "task") throws -> MultipleChoiceScores {
         let scored = items.filter { $0.split == split }
         if scored.isEmpty { throw EvaluationError.noItems(task: taskName, split: split.rawValue) }
         let pool = items.filter { $0.split == .train }
         let available = split == .train ? pool.count - 1 : pool.count
         if shots > available { throw EvaluationError.notEnoughFewShotItems(task: taskName, requested: shots, available: max(available, 0)) }
-        let prompt = FewShotPrompt(pool: pool, shots: shots, seed: seed)
+        let prompt = FewShotPrompt(pool: pool, shots: shots, seed: seed, sampler: sampler)
 
         var requests: [ScoringRequest] = []
         // Which request and continuation hold each item's choice (several requests when an

@@ -8,6 +8,7 @@ import Foundation
 ///     chart.series.append(.init(name: "loss", points: [(0, 8.3), (100, 5.1), (200, 4.2)]))
 ///     try chart.svg().write(toFile: "loss-run-3.svg", atomically: true, encoding: .utf8)
 public struct LineChart: Sendable {
+    /// One named line: `Series(name: "acc", points: [(100, 0.31), (200, 0.42)])`.
     public struct Series: Sendable {
         public var name: String
         public var points: [(x: Double, y: Double)]

@@ -99,7 +99,7 @@ public struct LoglikelihoodScorer {
     /// Runs the pieces through as few steps as `maxTokensPerStep` allows and hands each logit
     /// row to `consume` with the piece it belongs to (row index within the step's logits).
     private func run(_ pieces: [Piece], session: InferenceSession,
-                     consume: (Piece, Int, UnsafeBufferPointer<Float>) throws -> Void) throws(ModelError) {
+                     consume: (Piece, Int, UnsafeBufferPointer<Float>) -> Void) throws(ModelError) {
         var queue = pieces[...]
         var carried: Piece?
         while carried != nil || !queue.isEmpty {
@@ -127,11 +127,7 @@ public struct LoglikelihoodScorer {
             let logits = try session.step(tokens: tokens, slots: slots, positions: positions, logitRows: logitRows)
             for (index, piece) in stepPieces.enumerated() {
                 let end = index + 1 < stepPieces.count ? stepPieces[index + 1].rowBase : logitRows.count
-                for row in piece.rowBase..<end {
-                    do { try consume(piece, row, logits) } catch {
-                        throw .invalidInput(reason: "scoring: \(error.localizedDescription)")
-                    }
-                }
+                for row in piece.rowBase..<end { consume(piece, row, logits) }
             }
         }
     }

@@ -55,12 +55,23 @@ public struct PerplexityEvaluator {
 }
 
 /// One held-out text's summed log-likelihood (nats) and the units it is normalised by.
+///
+///     let result = scores.results[0]
+///     let bitsPerByte = -result.logLikelihood / Double(result.byteCount) / log(2)
 public struct TextResult: Sendable, Equatable {
     public var rawTextId: Int64
     public var logLikelihood: Double
     public var tokenCount: Int
     public var byteCount: Int
     public var wordCount: Int
+
+    public init(rawTextId: Int64, logLikelihood: Double, tokenCount: Int, byteCount: Int, wordCount: Int) {
+        self.rawTextId = rawTextId
+        self.logLikelihood = logLikelihood
+        self.tokenCount = tokenCount
+        self.byteCount = byteCount
+        self.wordCount = wordCount
+    }
 }
 
 /// Corpus-level perplexity figures: sums over all texts first, then normalised (the harness's

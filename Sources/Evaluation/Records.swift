@@ -42,6 +42,7 @@ public struct EvalRun: Codable, FetchableRecord, PersistableRecord, Sendable, Eq
     public var tokenizer: String
     public var split: String
     public var shots: Int
+    public var fewshotSampler: String
     public var seed: Int64
     public var itemCount: Int
     public var createdAt: String

@@ -7,6 +7,7 @@ import GRDB
 ///     let curves = try TrainingHistory.lossCurves(in: db)      // [] before any training
 ///     let steps = try TrainingHistory.checkpointSteps(in: db)  // checkpoint id → step
 public enum TrainingHistory {
+    /// One training run's loss series by step: `curve.series.map(\.name)` is e.g. ["loss", "eval_loss"].
     public struct LossCurve: Sendable {
         public var runId: Int64
         public var series: [LineChart.Series]

@@ -15,7 +15,8 @@ struct EvalRunCommand: ParsableCommand {
             acc_norm the argmax per character of the choice, acc_bytes per UTF-8 byte; stderr is \
             the sample standard error of the mean. With --shots K, K examples from the task's train \
             items precede each prompt ("{context} {gold choice}" joined by blank lines), drawn from \
-            --seed and the item's id. A .jsonl --task is imported first under its file name.
+            --seed and the item's id (or the first K train items with --fewshot-sampler first_n). \
+            A .jsonl --task is imported first under its file name.
             Example: ipt eval --model models/tiny --task capitals.jsonl --shots 2 --seed 1234
             """)
 
@@ -31,17 +32,22 @@ struct EvalRunCommand: ParsableCommand {
     @Option(help: "Seed of the few-shot sample.")
     var seed: UInt64 = 1234
 
+    @Option(name: .customLong("fewshot-sampler"), help: "random (seeded sample per item) or first_n (the first train items, as the harness's first_n).")
+    var fewshotSampler: String = "random"
+
     @Option(help: "Which items to score: test, validation or train.")
     var split: String = "test"
 
     func validate() throws {
         if shots < 0 { throw ValidationError("--shots must be 0 or more") }
         if TaskSplit(rawValue: split) == nil { throw ValidationError("--split must be test, validation or train") }
+        if FewShotPrompt.Sampler(rawValue: fewshotSampler) == nil { throw ValidationError("--fewshot-sampler must be random or first_n") }
     }
 
     func run() throws {
         let store = try Store.open(path: database.db)
         let taskSplit = TaskSplit(rawValue: split) ?? .test
+        let sampler = FewShotPrompt.Sampler(rawValue: fewshotSampler) ?? .random
         let (task, items) = try store.write { db -> (EvalTask, [TaskItem]) in
             let task: EvalTask
             if taskIsFile {
@@ -56,9 +62,9 @@ struct EvalRunCommand: ParsableCommand {
         }
         let (evaluated, model, tokenizer) = try subject.load(store: store)
         let scores = try Evaluator(model: model, tokenizer: tokenizer)
-            .evaluate(items: items, split: taskSplit, shots: shots, seed: seed, taskName: task.name)
+            .evaluate(items: items, split: taskSplit, shots: shots, seed: seed, sampler: sampler, taskName: task.name)
         let runId = try store.write { db in
-            try EvaluationRepository.recordRun(scores, task: task, model: evaluated, split: taskSplit, shots: shots, seed: seed, in: db)
+            try EvaluationRepository.recordRun(scores, task: task, model: evaluated, split: taskSplit, shots: shots, seed: seed, sampler: sampler, in: db)
         }
         var out = JSONWriter()
         out.object { o in

@@ -29,6 +29,12 @@ import Testing
         #expect(Set(first.map { $0.description }).count > 1)
     }
 
+    @Test func firstNTakesTheFirstTrainItemsInOrder() {
+        let prompt = FewShotPrompt(pool: pool, shots: 3, seed: 99, sampler: .firstN)
+        #expect(prompt.context(for: tests[4]).exampleIds == [1, 2, 3])
+        #expect(prompt.context(for: pool[1]).exampleIds == [1, 3, 4])
+    }
+
     @Test func anItemIsNeverItsOwnExample() {
         let prompt = FewShotPrompt(pool: pool, shots: 11, seed: 1)
         for item in pool { #expect(!prompt.context(for: item).exampleIds.contains(item.id)) }
