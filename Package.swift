@@ -87,11 +87,21 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
+        // lm-evaluation-harness-style multiple-choice scoring, perplexity, reports and plots.
+        .target(
+            name: "Evaluation",
+            dependencies: [
+                "Store", "Corpus", "Model", "Tokenization", "JSONLines", "Randomness",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+
         // The command line: parsing, calling a stage, printing.
         .executableTarget(
             name: "IPT",
             dependencies: [
-                "Store", "Corpus", "JSONLines", "DemoWorld", "Model", "Synthesis", "Templating", "Mixing", "Training", "Tokenization", "COpenBLAS", "Randomness",
+                "Store", "Corpus", "JSONLines", "DemoWorld", "Model", "Synthesis", "Templating", "Mixing", "Training",
+                "Tokenization", "Evaluation", "COpenBLAS", "Randomness",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -104,5 +114,6 @@ let package = Package(
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Randomness"]),
         .testTarget(name: "TemplatingTests", dependencies: ["Templating", "Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Store", "Corpus", "Model", "Tokenization", "Randomness", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -17,7 +17,8 @@ struct IPT: ParsableCommand {
             ExportCommand.self, QueryCommand.self, SQLCommand.self, DemoCommand.self,
             BenchCommand.self, SynthCommand.self, TokenizerCommand.self, ModelCommand.self,
             TemplifyCommand.self, TemplatesCommand.self, IngestInstructionsCommand.self,
-            MixCommand.self, SnapshotCommand.self, TrainCommand.self,
+            MixCommand.self, SnapshotCommand.self, TrainCommand.self, EvalCommand.self,
+            ReportCommand.self,
         ])
 }
 
