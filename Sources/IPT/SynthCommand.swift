@@ -262,10 +262,10 @@ struct SynthParseCommand: ParsableCommand {
             do {
                 value = try JSONParser.parse(line)
             } catch {
-                throw ValidationError("line \(lineNumber) of standard input: not JSON (\(error.message) at byte \(error.offset))")
+                throw ParseInputError(message: "line \(lineNumber) of standard input: not JSON (\(error.message) at byte \(error.offset))")
             }
             guard let output = value["output"]?.stringValue else {
-                throw ValidationError("line \(lineNumber) of standard input: expected a string in field \"output\"")
+                throw ParseInputError(message: "line \(lineNumber) of standard input: expected a string in field \"output\", as in {\"output\": \"<QUE> ... </END>\"}")
             }
             var writer = JSONWriter()
             writer.object { o in
@@ -280,4 +280,10 @@ struct SynthParseCommand: ParsableCommand {
             print(String(decoding: writer.bytes, as: UTF8.self))
         }
     }
+}
+
+/// A bad line on `ipt synth parse`'s standard input.
+struct ParseInputError: Error, LocalizedError {
+    var message: String
+    var errorDescription: String? { message }
 }

@@ -19,9 +19,8 @@ public struct SynthesizedEntry: Sendable, Equatable {
 }
 
 /// Multi-round synthesis held in memory, round after round, with a synchronous completion
-/// function: the reference behaviour in a few lines, used by tests (with a scripted backend)
-/// and by `ipt synth` for small in-process runs. The database work queue plans every round with
-/// the same `ChainPlanner`.
+/// function: the reference behaviour in a few lines, for callers that need no database (and the
+/// specification the database work queue is tested against; both plan with `ChainPlanner`).
 ///
 ///     let rounds = MultiRoundSynthesis.run(texts: texts, rounds: 3, limits: limits) { prompts in
 ///         prompts.map { _ in "<QUE> Q? <ANS> A </END>" }

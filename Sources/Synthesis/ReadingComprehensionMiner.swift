@@ -74,7 +74,8 @@ struct TaskCandidate {
 /// Finds candidate tasks in a document, grouped by family so every family gets its turn.
 struct TaskMiner {
     let document: ReadingDocument
-    let sentences: [(section: Int, paragraph: Int, text: String)]
+    /// The document's sentences that read as prose.
+    let sentences: [ReadingDocument.Sentence]
 
     init(document: ReadingDocument) {
         self.document = document
@@ -133,7 +134,7 @@ struct TaskMiner {
 
     func keywordTasks() -> [TaskCandidate] {
         sentences.compactMap { sentence in
-            let keywords = Array(Set(Words.contentWords(in: sentence.text).filter { (document.wordCounts[$0] ?? 0) >= 2 }))
+            let keywords = Array(Set(sentence.contentWords.filter { (document.wordCounts[$0] ?? 0) >= 2 }))
             guard keywords.count >= 3, TaskMiner.wordCount(sentence.text) <= 40 else { return nil }
             return TaskCandidate { generator in
                 var chosen = keywords.sorted()
@@ -289,8 +290,8 @@ struct TaskMiner {
         guard headed.count >= 2 else { return [] }
         var firstSection: [String: (section: Int, sentence: String)] = [:]
         var order: [String] = []
-        for sentence in document.sentences where TaskMiner.isProse(sentence.text) && document.sections[sentence.section].heading != nil {
-            for word in Words.contentWords(in: sentence.text) where word.count >= 6 && firstSection[word] == nil {
+        for sentence in sentences where document.sections[sentence.section].heading != nil {
+            for word in sentence.contentWords where word.count >= 6 && firstSection[word] == nil {
                 firstSection[word] = (sentence.section, sentence.text)
                 order.append(word)
             }
@@ -323,15 +324,27 @@ struct TaskMiner {
         guard count >= 4, count <= 60, !sentence.contains("\\"), !sentence.contains("$ "), !sentence.contains("=") else { return false }
         var letters = 0
         var total = 0
-        for character in sentence where character != " " {
+        var hasLowercase = false
+        for scalar in sentence.unicodeScalars where scalar != " " {
             total += 1
-            if character.isLetter { letters += 1 }
+            if scalar.isASCII {
+                if ("a"..."z").contains(scalar) { letters += 1; hasLowercase = true } else if ("A"..."Z").contains(scalar) { letters += 1 }
+            } else if scalar.properties.isAlphabetic {
+                letters += 1
+                if scalar.properties.isLowercase { hasLowercase = true }
+            }
         }
-        return total > 0 && Double(letters) / Double(total) >= 0.7 && sentence.contains(where: \.isLowercase)
+        return total > 0 && Double(letters) / Double(total) >= 0.7 && hasLowercase
     }
 
+    /// Words separated by spaces (runs of spaces count once).
     static func wordCount(_ text: String) -> Int {
-        text.split(separator: " ").count
+        var count = 0
+        var inWord = false
+        for byte in text.utf8 {
+            if byte == 0x20 { inWord = false } else if !inWord { inWord = true; count += 1 }
+        }
+        return count
     }
 
     static func strip(opener candidates: [String], from sentence: String) -> String? {

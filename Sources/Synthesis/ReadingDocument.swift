@@ -24,18 +24,16 @@ public struct ReadingDocument: Sendable {
     /// How often each lower-cased word of four or more letters occurs.
     public private(set) var wordCounts: [String: Int] = [:]
 
-    /// Every sentence in reading order, with its section index.
-    public var sentences: [(section: Int, paragraph: Int, text: String)] {
-        var result: [(Int, Int, String)] = []
-        var paragraphIndex = 0
-        for (index, section) in sections.enumerated() {
-            for paragraph in section.paragraphs {
-                for sentence in paragraph { result.append((index, paragraphIndex, sentence)) }
-                paragraphIndex += 1
-            }
-        }
-        return result
+    /// One sentence in reading order, where it stands, and its content words.
+    public struct Sentence: Sendable {
+        public var section: Int
+        public var paragraph: Int
+        public var text: String
+        public var contentWords: [String]
     }
+
+    /// Every sentence in reading order.
+    public private(set) var sentences: [Sentence] = []
 
     public init(_ text: String) {
         let lines = ReadingDocument.dehyphenate(text).split(separator: "\n", omittingEmptySubsequences: false)
@@ -78,11 +76,15 @@ public struct ReadingDocument: Sendable {
         flushParagraph()
         if current.heading != nil || !current.paragraphs.isEmpty { sections.append(current) }
 
-        for section in sections {
+        var paragraphIndex = 0
+        for (sectionIndex, section) in sections.enumerated() {
             for paragraph in section.paragraphs {
-                for sentence in paragraph {
-                    for word in Words.contentWords(in: sentence) { wordCounts[word, default: 0] += 1 }
+                for text in paragraph {
+                    let words = Words.contentWords(in: text)
+                    for word in words { wordCounts[word, default: 0] += 1 }
+                    sentences.append(Sentence(section: sectionIndex, paragraph: paragraphIndex, text: text, contentWords: words))
                 }
+                paragraphIndex += 1
             }
         }
     }
@@ -138,10 +140,11 @@ public struct ReadingDocument: Sendable {
     /// A short term line followed by a more indented description line ("  -l\n      use a long
     /// listing format").
     static func definition(term: Substring, next: Substring, after: ArraySlice<Substring>) -> DefinitionItem? {
-        let termIndent = term.prefix(while: { $0 == " " }).count
-        let nextIndent = next.prefix(while: { $0 == " " }).count
+        let termIndent = term.utf8.prefix(while: { $0 == 0x20 }).count
+        let nextIndent = next.utf8.prefix(while: { $0 == 0x20 }).count
+        guard nextIndent > termIndent, termIndent > 0, term.utf8.count - termIndent <= 80 else { return nil }
         let termText = collapse(String(term))
-        guard nextIndent > termIndent, termIndent > 0, !termText.isEmpty, !termText.contains("$"), !termText.contains("\\"),
+        guard !termText.isEmpty, !termText.contains("$"), !termText.contains("\\"),
               termText.split(separator: " ").count <= 6, !termText.hasSuffix("."), !termText.hasSuffix(",")
         else { return nil }
         var descriptionLines: [Substring] = []
@@ -165,38 +168,40 @@ public enum SentenceSplitter {
                                              "Fig.", "al.", "approx.", "resp.", "Inc.", "Ltd.", "St.", "Jr."]
 
     public static func sentences(in paragraph: String) -> [String] {
-        let characters = Array(paragraph)
+        let scalars = Array(paragraph.unicodeScalars)
         var sentences: [String] = []
         var start = 0
         var index = 0
-        while index < characters.count {
-            let character = characters[index]
-            if character == "." || character == "!" || character == "?",
-               index + 2 < characters.count, characters[index + 1] == " ",
-               isSentenceStart(characters[index + 2]),
-               !endsWithAbbreviation(characters, start: start, end: index) {
-                sentences.append(String(characters[start...index]))
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "." || scalar == "!" || scalar == "?",
+               index + 2 < scalars.count, scalars[index + 1] == " ",
+               isSentenceStart(scalars[index + 2]),
+               !endsWithAbbreviation(scalars, start: start, end: index) {
+                sentences.append(String(String.UnicodeScalarView(scalars[start...index])))
                 start = index + 2
                 index += 2
                 continue
             }
             index += 1
         }
-        if start < characters.count { sentences.append(String(characters[start...])) }
+        if start < scalars.count { sentences.append(String(String.UnicodeScalarView(scalars[start...]))) }
         return sentences.map { ReadingDocument.trim($0[...]) }.filter { !$0.isEmpty }
     }
 
-    private static func isSentenceStart(_ character: Character) -> Bool {
-        character.isUppercase || character.isNumber || character == "\"" || character == "(" || character == "\u{201C}"
+    private static func isSentenceStart(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "\"" || scalar == "(" }
+        return scalar.properties.isUppercase || scalar == "\u{201C}"
     }
 
-    private static func endsWithAbbreviation(_ characters: [Character], start: Int, end: Int) -> Bool {
+    private static func endsWithAbbreviation(_ scalars: [Unicode.Scalar], start: Int, end: Int) -> Bool {
         var wordStart = end
-        while wordStart > start && characters[wordStart - 1] != " " { wordStart -= 1 }
-        let word = String(characters[wordStart...end])
-        if abbreviations.contains(word) { return true }
+        while wordStart > start && scalars[wordStart - 1] != " " { wordStart -= 1 }
+        let length = end - wordStart + 1
         // A single capital initial ("J. Smith").
-        return word.count == 2 && (word.first?.isUppercase ?? false)
+        if length == 2 { return scalars[wordStart].properties.isUppercase }
+        guard length <= 7 else { return false }
+        return abbreviations.contains(String(String.UnicodeScalarView(scalars[wordStart...end])))
     }
 }
 
@@ -216,9 +221,17 @@ public enum Words {
     ]
 
     public static func words(in text: String) -> [Substring] {
-        text.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "'") })
-            .map { $0.trimmingPrefix(while: { $0 == "-" || $0 == "'" }) }
+        text.unicodeScalars.split(whereSeparator: { !isWordScalar($0) })
+            .map { Substring($0).trimmingPrefix(while: { $0 == "-" || $0 == "'" }) }
             .filter { !$0.isEmpty }
+    }
+
+    static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII {
+            return ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                || scalar == "-" || scalar == "_" || scalar == "'"
+        }
+        return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
     }
 
     public static func contentWords(in text: String) -> [String] {

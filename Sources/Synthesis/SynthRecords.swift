@@ -91,7 +91,7 @@ public struct RequestOutcome: Sendable {
 ///
 ///     let progress = try SynthesisRepository.progress(run: 1, in: db)
 ///     progress.requestsDone, progress.pairsByKind["options"]
-public struct SynthProgress: Sendable, Equatable {
+public struct SynthProgress: Sendable {
     public var run: SynthRun
     public var requestsTotal: Int
     public var requestsDone: Int
@@ -105,11 +105,6 @@ public struct SynthProgress: Sendable, Equatable {
     public var promptTokens: Int
     public var completionTokens: Int
     public var meanLatencySeconds: Double?
-
-    public static func == (lhs: SynthProgress, rhs: SynthProgress) -> Bool {
-        lhs.run == rhs.run && lhs.requestsDone == rhs.requestsDone && lhs.pairs == rhs.pairs
-            && lhs.requestsFailed == rhs.requestsFailed && lhs.requestsTotal == rhs.requestsTotal
-    }
 }
 
 /// Why a synthesis command cannot go on, with what to do next.

@@ -26,6 +26,8 @@ public final class SynthesisWorker: @unchecked Sendable {
     public var leaseSeconds: Double
     /// How long to wait before looking again when other workers hold every remaining lease.
     public var pollSeconds: Double = 0.5
+    /// Least time between two progress reports (each one counts the run's requests and pairs).
+    public var progressInterval: Double = 0.25
 
     public init(store: Store, run runId: Int64, synthesizer: any Synthesizer, owner: String? = nil,
                 batchSize: Int = 32, leaseSeconds: Double = 120) {
@@ -37,10 +39,12 @@ public final class SynthesisWorker: @unchecked Sendable {
         self.leaseSeconds = leaseSeconds
     }
 
-    /// Works until the run is done. `progress` is called after every batch.
+    /// Works until the run is done. `progress` is called after a batch at most every
+    /// `progressInterval` seconds, and once at the end.
     @discardableResult
     public func work(progress: ((SynthProgress) -> Void)? = nil) throws -> Summary {
         let started = Date()
+        var lastReport = Date.distantPast
         var summary = Summary()
         let parameters = try store.read { db in try SynthesisRepository.run(runId, in: db).parameters }
         while true {
@@ -61,8 +65,12 @@ public final class SynthesisWorker: @unchecked Sendable {
             for outcome in outcomes {
                 if case .success = outcome.result { summary.requestsCompleted += 1 } else { summary.requestsFailed += 1 }
             }
-            if let progress { progress(try store.read { db in try SynthesisRepository.progress(run: runId, in: db) }) }
+            if let progress, Date().timeIntervalSince(lastReport) >= progressInterval {
+                lastReport = Date()
+                progress(try store.read { db in try SynthesisRepository.progress(run: runId, in: db) })
+            }
         }
+        if let progress { progress(try store.read { db in try SynthesisRepository.progress(run: runId, in: db) }) }
         summary.seconds = Date().timeIntervalSince(started)
         return summary
     }
