@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the speed of a pipeline stage (compare with ../shared/bench peers).",
-        subcommands: [BenchIngestCommand.self])
+        subcommands: [BenchIngestCommand.self, BenchTemplifyCommand.self])
 }
 
 struct BenchIngestCommand: ParsableCommand {

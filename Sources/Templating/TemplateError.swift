@@ -1,6 +1,10 @@
 import Foundation
 
 /// Why the template catalog, or a stored augmented text, cannot be used, with what to do next.
+///
+///     do { _ = try TemplateCatalog.parse(files: files) }
+///     catch let error as TemplateError { print(error.localizedDescription) }
+///     // templates/qa_plain.json, template "q-a", part "question": unknown placeholder {topic}; ...
 public enum TemplateError: Error, Equatable, Sendable {
     case malformedFile(file: String, reason: String)
     case malformedTemplate(file: String, template: String, reason: String)

@@ -94,6 +94,9 @@ public enum TemplateFamily: String, Sendable, CaseIterable, Codable, Comparable 
 }
 
 /// The usable pair kinds, those templify formats (`unusable` pairs never reach the renderer).
+///
+///     TemplifyPair(id: 1, pair: QAPair(question: "Who?", answer: "Me")).kind   // .plain
+///     TemplateFamily.qa(for: .optionsCot)                                     // .qaOptionsCot
 public enum PairKindName: String, Sendable, CaseIterable, Codable {
     case plain, options, cot
     case optionsCot = "options_cot"

@@ -16,7 +16,10 @@ import Synthesis
 ///     let summary = try Templify.run(store: store, run: 1, seed: 42)
 ///     summary.written, summary.kept, summary.modes["classic"]
 public enum Templify {
-    /// What one templify did.
+    /// What one templify did: chains seen, texts written or kept, the modes drawn.
+    ///
+    ///     let summary = try Templify.run(store: store, run: 1)
+    ///     Double(summary.chains) / summary.seconds   // texts/s
     public struct Summary: Sendable, Equatable {
         public var run: Int64
         public var seed: Int64

@@ -25,6 +25,9 @@ public struct TemplifyChain: Sendable, Equatable {
 }
 
 /// One raw text of a chain and its pairs in output order.
+///
+///     let entry = TemplifyEntry(requestId: 4, rawTextId: 2, text: "Dogs bark.", pairs: pairs)
+///     entry.usablePairs.count   // the pairs templify formats
 public struct TemplifyEntry: Sendable, Equatable {
     public var requestId: Int64
     public var rawTextId: Int64
@@ -43,6 +46,10 @@ public struct TemplifyEntry: Sendable, Equatable {
 }
 
 /// A parsed pair with its row id, taken apart by `PairAnalysis` exactly as synthesis stored it.
+///
+///     let pair = TemplifyPair(id: 9, pair: QAPair(question: "Pick\nOptions:\n- a\n- b", answer: "a"))
+///     pair.kind                // .options
+///     pair.analysis.options    // ["a", "b"]
 public struct TemplifyPair: Sendable, Equatable {
     public var id: Int64
     public var analysis: PairAnalysis

@@ -53,6 +53,10 @@ public struct TemplifyChoices: Sendable, Equatable {
 }
 
 /// An augmented text and the templates it used, in order of first use.
+///
+///     let rendered = try TemplifyRenderer.templify(chain, catalog: catalog, seed: 42)
+///     rendered.text, rendered.templateIds, rendered.pairIds
+///     rendered.choices      // what to store to rebuild it
 public struct RenderedText: Sendable, Equatable {
     public var text: String
     public var templateIds: [Int64]

@@ -154,9 +154,9 @@ public enum TemplifyRepository {
             guard let template = catalog.template(id: id) else { throw TemplateError.unknownTemplateId(id) }
             templates[template.family] = id
         }
-        let chain = TemplifyChain(entries: try entries(requestIds: requestIds, in: db))
         let choices = TemplifyChoices(mode: mode, inverted: row.inverted, templates: templates, optionOrders: optionOrders)
         do {
+            let chain = TemplifyChain(entries: try entries(requestIds: requestIds, in: db))
             return try TemplifyRenderer.render(chain, choices: choices, catalog: catalog)
         } catch TemplateError.corruptRecord(_, let field) {
             throw TemplateError.corruptRecord(augmentedTextId: row.id, field: field)
