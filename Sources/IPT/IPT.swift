@@ -10,15 +10,16 @@ struct IPT: ParsableCommand {
             text, mixed, and used to train and evaluate language models. Everything lives in one \
             SQLite database (--db, default ./instructpt.db) that you can query with `ipt sql` or sqlite3.
 
-            Start with `ipt demo`, or: ipt init → ipt ingest FILES → ipt stats → ipt search WORDS.
+            Start with `ipt demo`. The method, stage by stage: ipt ingest → ipt tokenizer train → \
+            ipt synth run → ipt templify → ipt mix create → ipt snapshot create → ipt train → \
+            ipt eval → ipt report.
             """,
         subcommands: [
-            InitCommand.self, IngestCommand.self, StatsCommand.self, SearchCommand.self,
-            ExportCommand.self, QueryCommand.self, SQLCommand.self, DemoCommand.self,
-            BenchCommand.self, SynthCommand.self, TokenizerCommand.self, ModelCommand.self,
-            TemplifyCommand.self, TemplatesCommand.self, IngestInstructionsCommand.self,
-            MixCommand.self, SnapshotCommand.self, TrainCommand.self, EvalCommand.self,
-            ReportCommand.self,
+            DemoCommand.self, InitCommand.self, IngestCommand.self, StatsCommand.self, SearchCommand.self,
+            QueryCommand.self, SQLCommand.self, ExportCommand.self, TokenizerCommand.self, SynthCommand.self,
+            TemplifyCommand.self, TemplatesCommand.self, IngestInstructionsCommand.self, MixCommand.self,
+            SnapshotCommand.self, TrainCommand.self, ModelCommand.self, EvalCommand.self, ReportCommand.self,
+            BenchCommand.self,
         ])
 }
 
