@@ -95,6 +95,7 @@ def main():
     parser.add_argument("--workdir", default=None)
     args = parser.parse_args()
     workdir = args.workdir or tempfile.mkdtemp(prefix="tok-parity-")
+    os.makedirs(workdir, exist_ok=True)
     corpus = tok_peer.texts(args.corpus)
     ok = True
 

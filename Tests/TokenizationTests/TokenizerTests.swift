@@ -11,14 +11,14 @@ import Testing
         counts.add(text: "ab ab ab cd")
         let tokenizer = try BPETrainer(vocabularySize: 262).train(counts)
         #expect(tokenizer.mergeList.map { "\($0.0) \($0.1)" } == ["a b", "Ġ ab", "c d"])
-        #expect(tokenizer.vocabulary["<s>"] == 0 && tokenizer.vocabulary["</s>"] == 1 && tokenizer.vocabulary["<unk>"] == 2)
-        #expect(tokenizer.vocabulary["!"] == 3)
-        #expect(tokenizer.vocabulary["c"] == 69)
-        #expect(tokenizer.vocabulary["ab"] == 259 && tokenizer.vocabulary["Ġab"] == 260 && tokenizer.vocabulary["cd"] == 261)
+        #expect(tokenizer.id(of: "<s>") == 0 && tokenizer.id(of: "</s>") == 1 && tokenizer.id(of: "<unk>") == 2)
+        #expect(tokenizer.id(of: "!") == 3)
+        #expect(tokenizer.id(of: "c") == 69)
+        #expect(tokenizer.id(of: "ab") == 259 && tokenizer.id(of: "Ġab") == 260 && tokenizer.id(of: "cd") == 261)
         #expect(tokenizer.vocabularySize == 262)
         // " cd" stays Ġ + cd: Ġ is byte 0x20's character U+0120, id 3 + 188 + 32 (after the
         // 188 alphabet characters below U+0100 and the 32 bytes mapped to U+0100…U+011F).
-        #expect(tokenizer.vocabulary["Ġ"] == 223)
+        #expect(tokenizer.id(of: "Ġ") == 223)
         #expect(tokenizer.encode("ab ab cd") == [259, 260, 223, 261])
         #expect(tokenizer.encode("abc") == [259, 69])
     }
@@ -83,7 +83,7 @@ import Testing
                 state = state &* 6364136223846793005 &+ 1442695040888963407
                 let alphabet = Array("the quick brown fox".utf8)
                 let byte = alphabet[Int(state >> 33) % alphabet.count]
-                symbols.append(tokenizer.vocabulary[String(Character(ByteLevelAlphabet.character(for: byte)))]!)
+                symbols.append(tokenizer.id(of: String(Character(ByteLevelAlphabet.character(for: byte))))!)
             }
             var scanned = symbols
             var heaped = symbols
