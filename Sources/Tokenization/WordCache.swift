@@ -3,8 +3,9 @@
 /// starts over, which keeps memory flat on endless input.
 ///
 ///     var cache = WordCache()
-///     cache.insert(Array("the".utf8)[...], ids: [42])
-///     cache.lookup(Array("the".utf8)[...])   // [42] as a slice of the id arena
+///     let hash = WordCache.hash(word)                    // word: UnsafeBufferPointer<UInt8>
+///     cache.insert(word, hash: hash, ids: [42][...])
+///     cache.lookup(word, hash: hash).map { cache.ids[$0] }   // [42]
 struct WordCache {
     private struct Entry {
         var hash: UInt64
