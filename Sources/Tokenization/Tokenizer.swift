@@ -199,7 +199,7 @@ public final class Tokenizer {
 
     private func encodeByteLevel(_ segment: UnsafeBufferPointer<UInt8>, useRegex: Bool, into output: inout [UInt32]) {
         // Work on locals so the hot loop does no class-property access checks.
-        var cache = WordCache(maximumEntries: 0)
+        var cache = WordCache(maximumEntries: 0, tableSize: 1)  // placeholder while the real one is out
         var merger = BPEMerger()
         var scratch: [UInt32] = []
         swap(&cache, &self.cache)

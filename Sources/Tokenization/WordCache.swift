@@ -21,9 +21,10 @@ struct WordCache {
     private(set) var ids: [UInt32] = []
     private let maximumEntries: Int
 
-    init(maximumEntries: Int = 1 << 18) {
+    /// `tableSize` must be a power of two; it doubles as entries are added.
+    init(maximumEntries: Int = 1 << 18, tableSize: Int = 1 << 16) {
         self.maximumEntries = maximumEntries
-        table = [Int32](repeating: -1, count: 1 << 16)
+        table = [Int32](repeating: -1, count: tableSize)
     }
 
     @inline(__always)
