@@ -177,7 +177,7 @@ struct TokenizerDecodeCommand: ParsableCommand {
             do {
                 text = try tokenizer.decode(ids)
             } catch let error as TokenizerError {
-                throw ValidationError("line \(reader.lineNumber) of standard input: \(error.localizedDescription)")
+                throw TokenizerError.invalidInputLine(origin: reader.origin, line: reader.lineNumber, message: error.localizedDescription)
             }
             var line = JSONWriter()
             line.object { o in o.member("text") { $0.string(text) } }
