@@ -162,7 +162,7 @@ public final class Tokenizer {
                 if !candidates.isEmpty {
                     for candidate in candidates where i + candidate.bytes.count <= n {
                         let matches = candidate.bytes.withUnsafeBufferPointer { token in
-                            memcmpEqual(token.baseAddress!, bytes.baseAddress! + i, token.count)
+                            bytesEqual(token, UnsafeBufferPointer(rebasing: bytes[i..<(i + token.count)]))
                         }
                         if matches {
                             if segmentStart < i { body(segmentStart..<i, nil) }

@@ -59,7 +59,7 @@ struct WordCache {
             let entry = entries[Int(index)]
             if entry.hash == hash && Int(entry.keyLength) == bytes.count {
                 let equal = keyBytes.withUnsafeBufferPointer { stored in
-                    memcmpEqual(stored.baseAddress! + Int(entry.keyStart), bytes.baseAddress, bytes.count)
+                    bytesEqual(UnsafeBufferPointer(rebasing: stored[Int(entry.keyStart)..<Int(entry.keyStart + entry.keyLength)]), bytes)
                 }
                 if equal { return Int(entry.idsStart)..<Int(entry.idsStart + entry.idsLength) }
             }
@@ -96,9 +96,12 @@ struct WordCache {
     }
 }
 
+/// Whether two byte buffers hold the same bytes (8 at a time).
 @inline(__always)
-func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>?, _ count: Int) -> Bool {
-    guard count > 0, let b else { return true }
+func bytesEqual(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+    let count = x.count
+    guard count == y.count else { return false }
+    guard count > 0, let a = x.baseAddress, let b = y.baseAddress else { return true }
     var i = 0
     while i + 8 <= count {
         if UnsafeRawPointer(a + i).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self) {
