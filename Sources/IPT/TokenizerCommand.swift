@@ -17,7 +17,7 @@ struct TokenizerCommand: ParsableCommand {
             """,
         subcommands: [
             TokenizerTrainCommand.self, TokenizerImportCommand.self, TokenizerExportCommand.self,
-            TokenizerEncodeCommand.self, TokenizerListCommand.self, TokenizerBenchCommand.self,
+            TokenizerEncodeCommand.self, TokenizerDecodeCommand.self, TokenizerListCommand.self, TokenizerBenchCommand.self,
         ])
 }
 
@@ -150,6 +150,37 @@ struct TokenizerEncodeCommand: ParsableCommand {
             tokenizer.encode(text, addSpecialTokens: addSpecialTokens, into: &ids)
             var line = JSONWriter()
             line.object { o in o.member("ids") { $0.array(ofIntegers: ids) } }
+            try output.write(line: line.bytes)
+        }
+        try output.close()
+    }
+}
+
+struct TokenizerDecodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decode",
+        abstract: "Decode JSONL {\"ids\": [...]} from standard input to JSONL {\"text\": ...} on standard output.",
+        discussion: "The inverse of `encode`: for byte-level tokenizers, decode(encode(text)) is text, byte for byte.")
+
+    @Option(help: ArgumentHelp("A tokenizer.json file, or the name of a tokenizer in the database.", valueName: "file-or-name"))
+    var tokenizer: String
+
+    @Option(help: ArgumentHelp("The InstructPT database file (for a tokenizer given by name).", valueName: "path"))
+    var db = "./instructpt.db"
+
+    func run() throws {
+        let tokenizer = try loadTokenizer(tokenizer, db: db)
+        let reader = try JSONLTextReader(path: nil)
+        let output = try LineWriter(path: nil)
+        while let ids = try reader.nextIds() {
+            let text: String
+            do {
+                text = try tokenizer.decode(ids)
+            } catch let error as TokenizerError {
+                throw TokenizerError.invalidInputLine(origin: reader.origin, line: reader.lineNumber, message: error.localizedDescription)
+            }
+            var line = JSONWriter()
+            line.object { o in o.member("text") { $0.string(text) } }
             try output.write(line: line.bytes)
         }
         try output.close()

@@ -19,9 +19,15 @@ struct BPEMerger {
     mutating func merge(_ symbols: inout [UInt32], merges: Merges) {
         if symbols.count < 2 { return }
         if symbols.count > Self.heapThreshold {
-            mergeLong(&symbols, merges: merges)
-            return
+            mergeWithHeap(&symbols, merges: merges)
+        } else {
+            mergeByScanning(&symbols, merges: merges)
         }
+    }
+
+    /// The linear-scan form: find the best pair, merge it, update its two neighbours' ranks.
+    mutating func mergeByScanning(_ symbols: inout [UInt32], merges: Merges) {
+        if symbols.count < 2 { return }
         var n = symbols.count
         ranks.removeAll(keepingCapacity: true)
         newIds.removeAll(keepingCapacity: true)
@@ -60,8 +66,9 @@ struct BPEMerger {
 
     /// The same merges over a doubly linked list with a min-heap of (rank, position) entries;
     /// entries made stale by an earlier merge are skipped when popped.
-    private func mergeLong(_ symbols: inout [UInt32], merges: Merges) {
+    func mergeWithHeap(_ symbols: inout [UInt32], merges: Merges) {
         let n = symbols.count
+        if n < 2 { return }
         var previous = [Int](0..<n).map { $0 - 1 }
         var next = [Int](1...n)
         next[n - 1] = -1

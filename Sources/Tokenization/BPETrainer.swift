@@ -198,13 +198,8 @@ public struct BPETrainer: Sendable {
         func tokenString(_ id: UInt32) -> String {
             specialById[id] ?? ByteLevelAlphabet.string(for: tokenBytes[Int(id)])
         }
-        var vocabulary: [String: UInt32] = [:]
-        var strings: [String] = []
-        for id in 0..<tokenBytes.count {
-            let string = tokenString(UInt32(id))
-            strings.append(string)
-            vocabulary[string] = UInt32(id)
-        }
+        let strings = (0..<tokenBytes.count).map { tokenString(UInt32($0)) }
+        let vocabulary = strings.enumerated().map { ($1, UInt32($0)) }
         let added = specialById.sorted { $0.key < $1.key }.map { AddedToken(id: $0.key, content: $0.value, special: true) }
         return try Tokenizer(
             vocabulary: vocabulary,

@@ -1,8 +1,9 @@
 import Foundation
 import JSONLines
 
-/// Reads JSONL `{"text": ...}` lines from a file or standard input, one text at a time, with
-/// errors that name the input and line. Used by `ipt tokenizer encode` and the benchmarks.
+/// Reads JSONL `{"text": ...}` (or `{"ids": [...]}`) lines from a file or standard input, one
+/// at a time, with errors that name the input and line. Used by `ipt tokenizer encode`/`decode`
+/// and the benchmarks.
 ///
 ///     let reader = try JSONLTextReader(path: nil)   // nil: standard input
 ///     while let text = try reader.next() { print(text.count) }
@@ -41,13 +42,7 @@ public final class JSONLTextReader {
     /// The next line's text, or nil at the end of the input. Blank lines are errors, so line
     /// numbers of input and output stay aligned.
     public func next() throws -> String? {
-        guard let line = try nextLine() else { return nil }
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(line: line)
-        } catch {
-            throw TokenizerError.invalidInputLine(origin: origin, line: lineNumber, message: "byte \(error.offset): \(error.message)")
-        }
+        guard let value = try nextValue() else { return nil }
         guard let member = value[field] else {
             throw TokenizerError.invalidInputLine(origin: origin, line: lineNumber, message: "expected an object with a \"\(field)\" field")
         }
@@ -56,6 +51,31 @@ public final class JSONLTextReader {
                                                   message: "expected a string in field \"\(field)\", found \(member.kindDescription)")
         }
         return text
+    }
+
+    /// The next line's JSON value, or nil at the end of the input.
+    public func nextValue() throws -> JSONValue? {
+        guard let line = try nextLine() else { return nil }
+        do {
+            return try JSONParser.parse(line: line)
+        } catch {
+            throw TokenizerError.invalidInputLine(origin: origin, line: lineNumber, message: "byte \(error.offset): \(error.message)")
+        }
+    }
+
+    /// The token ids in the next line's `"ids"` array, or nil at the end of the input.
+    public func nextIds() throws -> [UInt32]? {
+        guard let value = try nextValue() else { return nil }
+        guard let elements = value["ids"]?.arrayValue else {
+            throw TokenizerError.invalidInputLine(origin: origin, line: lineNumber, message: "expected an object with an \"ids\" array")
+        }
+        return try elements.map { element in
+            guard let id = element.intValue, id >= 0, id <= Int(UInt32.max) else {
+                throw TokenizerError.invalidInputLine(origin: origin, line: lineNumber,
+                                                      message: "expected token ids (non-negative integers) in \"ids\", found \(element.kindDescription)")
+            }
+            return UInt32(id)
+        }
     }
 
     private func nextLine() throws -> [UInt8]? {

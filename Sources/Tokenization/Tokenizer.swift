@@ -10,8 +10,10 @@ import Foundation
 ///
 /// Not thread-safe: it keeps a cache of encoded words. Use one instance per thread.
 public final class Tokenizer {
-    /// The model's vocabulary (not counting added tokens), token string → id.
-    public let vocabulary: [String: UInt32]
+    /// The model's vocabulary (not counting added tokens) as (token, id), in id order.
+    public let vocabulary: [(token: String, id: UInt32)]
+    /// Token (as exact UTF-8 bytes, never canonical-equivalence-folded) → id, model vocabulary only.
+    let idOfBytes: [[UInt8]: UInt32]
     /// Token strings by id (model vocabulary and added tokens); nil for unused ids.
     public let tokens: [String?]
     /// Merge rules in rank order, as (left, right) token strings.
@@ -46,13 +48,24 @@ public final class Tokenizer {
     /// The number of ids: one more than the largest id in use.
     public var vocabularySize: Int { tokens.count }
 
+    /// The id of a model-vocabulary token, compared byte for byte.
+    public func id(of token: String) -> UInt32? {
+        idOfBytes[Array(token.utf8)]
+    }
+
     public init(
-        vocabulary: [String: UInt32], merges mergeList: [(String, String)], addedTokens: [AddedToken],
+        vocabulary unordered: [(String, UInt32)], merges mergeList: [(String, String)], addedTokens: [AddedToken],
         normalizers: [NormalizerStep] = [], preTokenizer: PreTokenizerKind, decoder: DecoderKind,
         unknownToken: String? = nil, byteFallback: Bool = false, fuseUnknown: Bool = false, ignoreMerges: Bool = false,
         templatePrefix: [UInt32] = [], templateSuffix: [UInt32] = [], origin: String = "tokenizer"
     ) throws {
+        let vocabulary = unordered.sorted { $0.1 < $1.1 }.map { (token: $0.0, id: $0.1) }
         self.vocabulary = vocabulary
+        var idOfBytes: [[UInt8]: UInt32] = [:]
+        idOfBytes.reserveCapacity(vocabulary.count)
+        for entry in vocabulary { idOfBytes[Array(entry.token.utf8)] = entry.id }
+        self.idOfBytes = idOfBytes
+        func lookup(_ token: String) -> UInt32? { idOfBytes[Array(token.utf8)] }
         self.mergeList = mergeList
         self.addedTokens = addedTokens
         self.normalizers = normalizers
@@ -65,15 +78,15 @@ public final class Tokenizer {
         self.templateSuffix = templateSuffix
 
         var size = 0
-        for id in vocabulary.values { size = max(size, Int(id) + 1) }
+        for entry in vocabulary { size = max(size, Int(entry.id) + 1) }
         for token in addedTokens { size = max(size, Int(token.id) + 1) }
         var tokens = [String?](repeating: nil, count: size)
-        for (token, id) in vocabulary { tokens[Int(id)] = token }
+        for entry in vocabulary { tokens[Int(entry.id)] = entry.token }
         for token in addedTokens { tokens[Int(token.id)] = token.content }
         self.tokens = tokens
 
         if let unknownToken {
-            guard let id = vocabulary[unknownToken] else {
+            guard let id = lookup(unknownToken) else {
                 throw TokenizerError.invalidValue(origin: origin, field: "model.unk_token",
                                                   message: "\"\(unknownToken)\" is not in model.vocab")
             }
@@ -85,8 +98,8 @@ public final class Tokenizer {
         // Later duplicates win, as in HF (a merge's rank is its last position in the list).
         var merges = PairMap<UInt64>(capacity: mergeList.count)
         for (rank, (left, right)) in mergeList.enumerated() {
-            guard let a = vocabulary[left], let b = vocabulary[right], let merged = vocabulary[left + right] else {
-                let missing = vocabulary[left] == nil ? left : vocabulary[right] == nil ? right : left + right
+            guard let a = lookup(left), let b = lookup(right), let merged = lookup(left + right) else {
+                let missing = lookup(left) == nil ? left : lookup(right) == nil ? right : left + right
                 throw TokenizerError.invalidValue(origin: origin, field: "model.merges[\(rank)]",
                                                   message: "token \"\(missing)\" of merge \"\(left) \(right)\" is not in model.vocab")
             }
@@ -94,8 +107,8 @@ public final class Tokenizer {
         }
         self.merges = merges
 
-        byteLevelIds = (0..<256).map { vocabulary[String(Character(ByteLevelAlphabet.character(for: UInt8($0))))] }
-        let fallback = (0..<256).map { vocabulary[String(format: "<0x%02X>", $0)] }
+        byteLevelIds = (0..<256).map { lookup(String(ByteLevelAlphabet.character(for: UInt8($0)))) }
+        let fallback = (0..<256).map { lookup(String(format: "<0x%02X>", $0)) }
         byteFallbackIds = fallback.allSatisfy { $0 != nil } ? fallback.compactMap { $0 } : nil
 
         decodedBytes = tokens.map { token in
@@ -149,7 +162,7 @@ public final class Tokenizer {
                 if !candidates.isEmpty {
                     for candidate in candidates where i + candidate.bytes.count <= n {
                         let matches = candidate.bytes.withUnsafeBufferPointer { token in
-                            memcmpEqual(token.baseAddress!, bytes.baseAddress! + i, token.count)
+                            bytesEqual(token, UnsafeBufferPointer(rebasing: bytes[i..<(i + token.count)]))
                         }
                         if matches {
                             if segmentStart < i { body(segmentStart..<i, nil) }
@@ -186,7 +199,7 @@ public final class Tokenizer {
 
     private func encodeByteLevel(_ segment: UnsafeBufferPointer<UInt8>, useRegex: Bool, into output: inout [UInt32]) {
         // Work on locals so the hot loop does no class-property access checks.
-        var cache = WordCache(maximumEntries: 0)
+        var cache = WordCache(maximumEntries: 0, tableSize: 1)  // placeholder while the real one is out
         var merger = BPEMerger()
         var scratch: [UInt32] = []
         swap(&cache, &self.cache)
@@ -206,7 +219,7 @@ public final class Tokenizer {
                 return
             }
             scratch.removeAll(keepingCapacity: true)
-            if self.ignoreMerges, let id = self.vocabulary[ByteLevelAlphabet.string(for: word)] {
+            if self.ignoreMerges, let id = self.idOfBytes[Array(ByteLevelAlphabet.string(for: word).utf8)] {
                 scratch.append(id)
             } else {
                 var pendingUnknown = false
@@ -237,15 +250,14 @@ public final class Tokenizer {
     private func words(of text: String, isFirst: Bool) -> [String] {
         switch preTokenizer {
         case let .metaspace(replacement, scheme, split):
-            var text = text.replacingOccurrences(of: " ", with: String(replacement))
+            var text = ScalarText.replacing(" ", with: String(replacement), in: text)
             let prepend = scheme == .always || (scheme == .first && isFirst)
-            if prepend && !text.hasPrefix(String(replacement)) { text = String(replacement) + text }
+            if prepend && !ScalarText.hasPrefix(String(replacement), text) { text = String(replacement) + text }
             guard split else { return text.isEmpty ? [] : [text] }
             var words: [String] = []
             var current = String.UnicodeScalarView()
-            let mark = replacement.unicodeScalars.first
             for scalar in text.unicodeScalars {
-                if scalar == mark && !current.isEmpty {
+                if scalar == replacement && !current.isEmpty {
                     words.append(String(current))
                     current = String.UnicodeScalarView()
                 }
@@ -269,12 +281,12 @@ public final class Tokenizer {
                 return
             }
             var symbols: [UInt32] = []
-            if ignoreMerges, let id = vocabulary[word] {
+            if ignoreMerges, let id = idOfBytes[Array(word.utf8)] {
                 symbols.append(id)
             } else {
                 var pendingUnknown = false
                 for scalar in word.unicodeScalars {
-                    if let id = vocabulary[String(scalar)] {
+                    if let id = idOfBytes[Array(String(scalar).utf8)] {
                         if pendingUnknown, let unknown = unknownTokenId { symbols.append(unknown) }
                         pendingUnknown = false
                         symbols.append(id)
@@ -317,27 +329,15 @@ public final class Tokenizer {
     private static func apply(_ step: DecoderStep, to pieces: [String]) -> [String] {
         switch step {
         case let .replace(pattern, replacement):
-            return pieces.map { $0.replacingOccurrences(of: pattern, with: replacement) }
+            return pieces.map { ScalarText.replacing(pattern, with: replacement, in: $0) }
         case .fuse:
             return [pieces.joined()]
         case let .strip(character, start, stop):
-            return pieces.map { piece in
-                var characters = Array(piece)
-                var removedStart = 0
-                while removedStart < start, let first = characters.first, first == character {
-                    characters.removeFirst(); removedStart += 1
-                }
-                var removedEnd = 0
-                while removedEnd < stop, let last = characters.last, last == character {
-                    characters.removeLast(); removedEnd += 1
-                }
-                return String(characters)
-            }
+            return pieces.map { ScalarText.strip(character, start: start, stop: stop, from: $0) }
         case let .metaspace(replacement, scheme):
             return pieces.enumerated().map { index, piece in
-                var text = piece.replacingOccurrences(of: String(replacement), with: " ")
-                if index == 0 && scheme != .never && text.hasPrefix(" ") { text.removeFirst() }
-                return text
+                let text = ScalarText.replacing(String(replacement), with: " ", in: piece)
+                return index == 0 && scheme != .never ? ScalarText.strip(" ", start: 1, stop: 0, from: text) : text
             }
         case .byteFallback:
             var result: [String] = []

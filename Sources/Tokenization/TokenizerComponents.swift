@@ -27,7 +27,7 @@ public enum NormalizerStep: Sendable, Equatable {
     func apply(_ text: String) -> String {
         switch self {
         case let .prepend(prefix): return text.isEmpty ? text : prefix + text
-        case let .replace(pattern, replacement): return text.replacingOccurrences(of: pattern, with: replacement)
+        case let .replace(pattern, replacement): return ScalarText.replacing(pattern, with: replacement, in: text)
         }
     }
 }
@@ -46,7 +46,7 @@ public enum PreTokenizerKind: Sendable, Equatable {
     /// GPT-2 bytes-to-characters, optionally split with the GPT-2 pattern.
     case byteLevel(addPrefixSpace: Bool, useRegex: Bool)
     /// Spaces become `replacement` (`▁`), optionally prepended, optionally split before each one.
-    case metaspace(replacement: Character, prependScheme: PrependScheme, split: Bool)
+    case metaspace(replacement: Unicode.Scalar, prependScheme: PrependScheme, split: Bool)
     /// The whole (normalized) text is one word.
     case none
 }
@@ -58,8 +58,8 @@ public enum DecoderStep: Sendable, Equatable {
     case replace(String, with: String)
     case byteFallback
     case fuse
-    case strip(Character, start: Int, stop: Int)
-    case metaspace(replacement: Character, prependScheme: PrependScheme)
+    case strip(Unicode.Scalar, start: Int, stop: Int)
+    case metaspace(replacement: Unicode.Scalar, prependScheme: PrependScheme)
 }
 
 /// How ids become text again (HF `decoder`).

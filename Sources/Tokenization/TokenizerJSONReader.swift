@@ -110,14 +110,9 @@ struct TokenizerJSONReader {
         return UInt32(int)
     }
 
-    func vocabulary(_ vocab: JSONValue) throws -> [String: UInt32] {
-        guard case let .object(members) = vocab else { return [:] }
-        var result: [String: UInt32] = [:]
-        result.reserveCapacity(members.count)
-        for (token, value) in members {
-            result[token] = try id(value, path: "model.vocab[\"\(token)\"]")
-        }
-        return result
+    func vocabulary(_ vocab: JSONValue) throws -> [(String, UInt32)] {
+        guard case let .object(members) = vocab else { return [] }
+        return try members.map { token, value in (token, try id(value, path: "model.vocab[\"\(token)\"]")) }
     }
 
     /// Merges as `"a b"` strings or `["a", "b"]` pairs.
@@ -189,9 +184,9 @@ struct TokenizerJSONReader {
         return (literal, try string(value, "content", path: path + ".content"))
     }
 
-    func replacementCharacter(_ value: JSONValue, path: String) throws -> Character {
+    func replacementCharacter(_ value: JSONValue, path: String) throws -> Unicode.Scalar {
         let text = try optionalString(value, "replacement", path: path + ".replacement") ?? "▁"
-        guard text.count == 1, let character = text.first else {
+        guard text.unicodeScalars.count == 1, let character = text.unicodeScalars.first else {
             throw TokenizerError.invalidValue(origin: origin, field: path + ".replacement", message: "should be one character")
         }
         return character
@@ -252,7 +247,7 @@ struct TokenizerJSONReader {
             return [.fuse]
         case "Strip":
             let content = try string(value, "content", path: path + ".content")
-            guard content.count == 1, let character = content.first else {
+            guard content.unicodeScalars.count == 1, let character = content.unicodeScalars.first else {
                 throw TokenizerError.invalidValue(origin: origin, field: path + ".content", message: "should be one character")
             }
             return [.strip(character, start: try integer(value, "start", path: path + ".start"),

@@ -33,12 +33,11 @@ extension Tokenizer {
         out += "    \"continuing_subword_prefix\": null,\n    \"end_of_word_suffix\": null,\n"
         out += "    \"fuse_unk\": \(fuseUnknown),\n    \"byte_fallback\": \(byteFallback),\n    \"ignore_merges\": \(ignoreMerges),\n"
         out += "    \"vocab\": {"
-        let ordered = vocabulary.sorted { $0.value < $1.value }
-        for (index, entry) in ordered.enumerated() {
+        for (index, entry) in vocabulary.enumerated() {
             out += index == 0 ? "\n" : ",\n"
-            out += "      \(quoted(entry.key)): \(entry.value)"
+            out += "      \(quoted(entry.token)): \(entry.id)"
         }
-        out += ordered.isEmpty ? "},\n" : "\n    },\n"
+        out += vocabulary.isEmpty ? "},\n" : "\n    },\n"
         out += "    \"merges\": ["
         for (index, merge) in mergeList.enumerated() {
             out += index == 0 ? "\n" : ",\n"

@@ -3,8 +3,9 @@
 /// starts over, which keeps memory flat on endless input.
 ///
 ///     var cache = WordCache()
-///     cache.insert(Array("the".utf8)[...], ids: [42])
-///     cache.lookup(Array("the".utf8)[...])   // [42] as a slice of the id arena
+///     let hash = WordCache.hash(word)                    // word: UnsafeBufferPointer<UInt8>
+///     cache.insert(word, hash: hash, ids: [42][...])
+///     cache.lookup(word, hash: hash).map { cache.ids[$0] }   // [42]
 struct WordCache {
     private struct Entry {
         var hash: UInt64
@@ -20,9 +21,10 @@ struct WordCache {
     private(set) var ids: [UInt32] = []
     private let maximumEntries: Int
 
-    init(maximumEntries: Int = 1 << 18) {
+    /// `tableSize` must be a power of two; it doubles as entries are added.
+    init(maximumEntries: Int = 1 << 18, tableSize: Int = 1 << 16) {
         self.maximumEntries = maximumEntries
-        table = [Int32](repeating: -1, count: 1 << 16)
+        table = [Int32](repeating: -1, count: tableSize)
     }
 
     @inline(__always)
@@ -57,7 +59,7 @@ struct WordCache {
             let entry = entries[Int(index)]
             if entry.hash == hash && Int(entry.keyLength) == bytes.count {
                 let equal = keyBytes.withUnsafeBufferPointer { stored in
-                    memcmpEqual(stored.baseAddress! + Int(entry.keyStart), bytes.baseAddress, bytes.count)
+                    bytesEqual(UnsafeBufferPointer(rebasing: stored[Int(entry.keyStart)..<Int(entry.keyStart + entry.keyLength)]), bytes)
                 }
                 if equal { return Int(entry.idsStart)..<Int(entry.idsStart + entry.idsLength) }
             }
@@ -94,9 +96,12 @@ struct WordCache {
     }
 }
 
+/// Whether two byte buffers hold the same bytes (8 at a time).
 @inline(__always)
-func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>?, _ count: Int) -> Bool {
-    guard count > 0, let b else { return true }
+func bytesEqual(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+    let count = x.count
+    guard count == y.count else { return false }
+    guard count > 0, let a = x.baseAddress, let b = y.baseAddress else { return true }
     var i = 0
     while i + 8 <= count {
         if UnsafeRawPointer(a + i).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self) {

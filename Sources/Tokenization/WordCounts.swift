@@ -36,7 +36,7 @@ public struct WordCounts {
             let i = Int(index)
             if hashes[i] == hash && starts[i + 1] - starts[i] == word.count {
                 let equal = bytes.withUnsafeBufferPointer { stored in
-                    memcmpEqual(stored.baseAddress! + starts[i], word.baseAddress, word.count)
+                    bytesEqual(UnsafeBufferPointer(rebasing: stored[starts[i]..<starts[i + 1]]), word)
                 }
                 if equal {
                     frequencies[i] += times
