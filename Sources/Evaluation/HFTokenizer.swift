@@ -23,7 +23,7 @@ public final class HFTokenizer: ScoringTokenizer {
         func id(_ text: String?) -> Int32? {
             guard let text else { return nil }
             if let added = tokenizer.addedTokens.first(where: { $0.content == text }) { return Int32(added.id) }
-            return tokenizer.vocabulary[text].map { Int32($0) }
+            return tokenizer.id(of: text).map { Int32($0) }
         }
         prefixTokenId = id(beginningOfSequence) ?? id(endOfSequence)
         // The harness compares strings with the decoded prefix token, which is EOS when there is no BOS.
