@@ -9,11 +9,24 @@ import Foundation
 
 typealias FloatPointer = UnsafeMutablePointer<Float>
 
+/// How many cores the model's kernels and OpenBLAS use (default: up to 2, the machine's cores).
+///
+///     ComputeThreads.use(1)   // e.g. to measure single-core efficiency
+public enum ComputeThreads {
+    nonisolated(unsafe) public private(set) static var count = min(ProcessInfo.processInfo.activeProcessorCount, 2)
+
+    /// Set before running the model; not meant to change while a forward pass runs.
+    public static func use(_ threads: Int) {
+        count = max(1, threads)
+        openblas_set_num_threads(Int32(count))
+    }
+}
+
 /// Runs `body(chunk)` for `count` chunks, on both cores when `work` (roughly: multiply-adds) pays
 /// for the thread hop.
 @inline(__always)
 func parallelChunks(_ count: Int, work: Int, _ body: (Int) -> Void) {
-    if count > 1 && work > 32_768 {
+    if count > 1 && work > 32_768 && ComputeThreads.count > 1 {
         withoutActuallyEscaping(body) { escapable in
             // The chunks touch disjoint memory, which is what makes sharing the closure safe.
             let shared = UncheckedSendable(value: escapable)
