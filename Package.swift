@@ -44,9 +44,10 @@ let package = Package(
             ]),
 
         // The decoder LM (Mistral/Llama) over OpenBLAS; knows nothing of SQLite.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(
             name: "Model",
-            dependencies: ["COpenBLAS", "Randomness", "JSONLines"],
+            dependencies: ["COpenBLAS", "CKernels", "Randomness", "JSONLines"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
 
         // The command line: parsing, calling a stage, printing.

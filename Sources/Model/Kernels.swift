@@ -1,3 +1,4 @@
+import CKernels
 import COpenBLAS
 import Foundation
 
@@ -92,8 +93,21 @@ func embeddingBackward(_ dtable: FloatPointer, _ dout: FloatPointer, _ tokens: U
 
 // MARK: - Linear (no bias)
 
+/// Decode steps of up to this many tokens use the weight-stationary kernel instead of BLAS.
+let fewTokens = 32
+let fewTokensKernelAvailable = ipt_matmul_few_tokens_available() != 0
+
 /// out[N, O] (=, or += when accumulate) inp[N, I] · weight[O, I]ᵀ
 func matmulForward(_ out: FloatPointer, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ N: Int, _ I: Int, _ O: Int, accumulate: Bool = false) {
+    if N <= fewTokens && fewTokensKernelAvailable {
+        // Output rows split across the cores; each weight row is read from memory once.
+        let parts = ComputeThreads.count
+        parallelChunks(parts, work: N * I * O) { part in
+            let rows = chunkRange(part, of: parts, total: O)
+            _ = ipt_matmul_few_tokens(out, inp, weight, Int32(N), Int32(I), Int32(O), Int32(rows.lowerBound), Int32(rows.upperBound), accumulate ? 1 : 0)
+        }
+        return
+    }
     let beta: Float = accumulate ? 1 : 0
     if N == 1 {
         cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(O), Int32(I), 1, weight, Int32(I), inp, 1, beta, out, 1)
