@@ -4,6 +4,7 @@
 // used for every token while it sits in L1. AVX2+FMA only, chosen at run time.
 #include "ckernels.h"
 #include <immintrin.h>
+#include <math.h>
 
 int ipt_matmul_few_tokens_available(void) {
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
@@ -52,21 +53,28 @@ static void block_3x4(float *out, const float *x, const float *w, int I, int O, 
     }
 }
 
+// One token (batch-1 decode) is a matrix-vector product bound by memory bandwidth: 4 weight
+// rows stream at once, each with two accumulators, and the rows ahead are prefetched.
 __attribute__((target("avx2,fma")))
-static void block_3x1(float *out, const float *x, const float *w, int I, int O, int n, int o, int accumulate) {
-    __m256 acc0 = _mm256_setzero_ps(), acc1 = acc0, acc2 = acc0;
-    const float *w0 = w + (long)o * I, *w1 = w0 + I, *w2 = w1 + I;
+static void block_4x1(float *out, const float *x, const float *w, int I, int O, int n, int o, int accumulate) {
+    __m256 a0 = _mm256_setzero_ps(), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+    const float *w0 = w + (long)o * I, *w1 = w0 + I, *w2 = w1 + I, *w3 = w2 + I;
     const float *x0 = x + (long)n * I;
     int i = 0;
-    for (; i + 8 <= I; i += 8) {
-        __m256 xv = _mm256_loadu_ps(x0 + i);
-        acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(w0 + i), xv, acc0);
-        acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(w1 + i), xv, acc1);
-        acc2 = _mm256_fmadd_ps(_mm256_loadu_ps(w2 + i), xv, acc2);
+    for (; i + 16 <= I; i += 16) {
+        _mm_prefetch((const char *)(w0 + i + 4 * I), _MM_HINT_T0);
+        _mm_prefetch((const char *)(w1 + i + 4 * I), _MM_HINT_T0);
+        _mm_prefetch((const char *)(w2 + i + 4 * I), _MM_HINT_T0);
+        _mm_prefetch((const char *)(w3 + i + 4 * I), _MM_HINT_T0);
+        __m256 xa = _mm256_loadu_ps(x0 + i), xb = _mm256_loadu_ps(x0 + i + 8);
+        a0 = _mm256_fmadd_ps(_mm256_loadu_ps(w0 + i), xa, a0); b0 = _mm256_fmadd_ps(_mm256_loadu_ps(w0 + i + 8), xb, b0);
+        a1 = _mm256_fmadd_ps(_mm256_loadu_ps(w1 + i), xa, a1); b1 = _mm256_fmadd_ps(_mm256_loadu_ps(w1 + i + 8), xb, b1);
+        a2 = _mm256_fmadd_ps(_mm256_loadu_ps(w2 + i), xa, a2); b2 = _mm256_fmadd_ps(_mm256_loadu_ps(w2 + i + 8), xb, b2);
+        a3 = _mm256_fmadd_ps(_mm256_loadu_ps(w3 + i), xa, a3); b3 = _mm256_fmadd_ps(_mm256_loadu_ps(w3 + i + 8), xb, b3);
     }
-    float s[3] = {hsum(acc0), hsum(acc1), hsum(acc2)};
-    const float *wr[3] = {w0, w1, w2};
-    for (int a = 0; a < 3; a++) {
+    float s[4] = {hsum(_mm256_add_ps(a0, b0)), hsum(_mm256_add_ps(a1, b1)), hsum(_mm256_add_ps(a2, b2)), hsum(_mm256_add_ps(a3, b3))};
+    const float *wr[4] = {w0, w1, w2, w3};
+    for (int a = 0; a < 4; a++) {
         for (int t = i; t < I; t++) s[a] += wr[a][t] * x0[t];
         float *dst = out + (long)n * O + o + a;
         *dst = accumulate ? *dst + s[a] : s[a];
@@ -89,12 +97,74 @@ int ipt_matmul_few_tokens(float *out, const float *x, const float *w,
                           int N, int I, int O, int o_begin, int o_end, int accumulate) {
     if (!ipt_matmul_few_tokens_available()) return 0;
     int o = o_begin;
-    for (; o + 3 <= o_end; o += 3) {
-        int n = 0;
-        for (; n + 4 <= N; n += 4) block_3x4(out, x, w, I, O, n, o, accumulate);
-        for (; n < N; n++) block_3x1(out, x, w, I, O, n, o, accumulate);
+    int full = N / 4 * 4;
+    if (full > 0) {
+        for (; o + 3 <= o_end; o += 3)
+            for (int n = 0; n < full; n += 4) block_3x4(out, x, w, I, O, n, o, accumulate);
+        for (; o < o_end; o++)
+            for (int n = 0; n < full; n++) row_1x1(out, x, w, I, O, n, o, accumulate);
     }
-    for (; o < o_end; o++)
-        for (int n = 0; n < N; n++) row_1x1(out, x, w, I, O, n, o, accumulate);
+    // Tokens left over after the 4-token blocks: matrix-vector products.
+    for (int n = full; n < N; n++) {
+        o = o_begin;
+        for (; o + 4 <= o_end; o += 4) block_4x1(out, x, w, I, O, n, o, accumulate);
+        for (; o < o_end; o++) row_1x1(out, x, w, I, O, n, o, accumulate);
+    }
     return 1;
+}
+
+__attribute__((target("avx2,fma")))
+static void attend_avx2(float *out, const float *q, const float *keys, const float *values, long stride,
+                        int first, int last, int hd, float scale, float *p) {
+    float maximum = -INFINITY;
+    for (int j = first; j <= last; j++) {
+        const float *k = keys + j * stride;
+        __m256 acc = _mm256_setzero_ps();
+        int d = 0;
+        for (; d + 8 <= hd; d += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(q + d), _mm256_loadu_ps(k + d), acc);
+        float s = hsum(acc);
+        for (; d < hd; d++) s += q[d] * k[d];
+        s *= scale;
+        p[j] = s;
+        if (s > maximum) maximum = s;
+    }
+    float sum = 0;
+    for (int j = first; j <= last; j++) { p[j] = expf(p[j] - maximum); sum += p[j]; }
+    float inverse = 1 / sum;
+    int d = 0;
+    for (; d + 8 <= hd; d += 8) {
+        __m256 acc = _mm256_setzero_ps();
+        for (int j = first; j <= last; j++)
+            acc = _mm256_fmadd_ps(_mm256_set1_ps(p[j]), _mm256_loadu_ps(values + j * stride + d), acc);
+        _mm256_storeu_ps(out + d, _mm256_mul_ps(acc, _mm256_set1_ps(inverse)));
+    }
+    for (; d < hd; d++) {
+        float acc = 0;
+        for (int j = first; j <= last; j++) acc += p[j] * values[j * stride + d];
+        out[d] = acc * inverse;
+    }
+}
+
+static void attend_portable(float *out, const float *q, const float *keys, const float *values, long stride,
+                            int first, int last, int hd, float scale, float *p) {
+    float maximum = -INFINITY;
+    for (int j = first; j <= last; j++) {
+        float s = 0;
+        for (int d = 0; d < hd; d++) s += q[d] * keys[j * stride + d];
+        p[j] = s * scale;
+        if (p[j] > maximum) maximum = p[j];
+    }
+    float sum = 0;
+    for (int j = first; j <= last; j++) { p[j] = expf(p[j] - maximum); sum += p[j]; }
+    for (int d = 0; d < hd; d++) out[d] = 0;
+    for (int j = first; j <= last; j++) {
+        float weight = p[j] / sum;
+        for (int d = 0; d < hd; d++) out[d] += weight * values[j * stride + d];
+    }
+}
+
+void ipt_attend(float *out, const float *q, const float *keys, const float *values, long stride,
+                int first, int last, int head_dim, float scale, float *scores) {
+    if (ipt_matmul_few_tokens_available()) attend_avx2(out, q, keys, values, stride, first, last, head_dim, scale, scores);
+    else attend_portable(out, q, keys, values, stride, first, last, head_dim, scale, scores);
 }

@@ -10,4 +10,10 @@ int ipt_matmul_few_tokens(float *out, const float *x, const float *w,
 /// 1 when ipt_matmul_few_tokens can run on this CPU.
 int ipt_matmul_few_tokens_available(void);
 
+/// One query head attending over cached positions first...last of one sequence:
+/// out[d] = Σ_j softmax_j(scale · q·k_j) v_j[d], keys/values rows `stride` floats apart
+/// (k_j = keys + j·stride). `scores` needs last+1 floats of scratch.
+void ipt_attend(float *out, const float *q, const float *keys, const float *values, long stride,
+                int first, int last, int head_dim, float scale, float *scores);
+
 #endif
