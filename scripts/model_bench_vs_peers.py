@@ -27,11 +27,13 @@ for r in range(rounds):
         b16 = run([ipt, "model", "bench", "--model", f"{models}/{name}", "--batch", "16", "--prompt-tokens", "128", "--new-tokens", "64", "--runs", "3"])
         ll = run([sys.executable, peer, f"{models}/{name}.gguf"])
         one = run([ipt, "model", "bench", "--model", f"{models}/{name}", "--batch", "1", "--prompt-tokens", "128", "--new-tokens", "64", "--runs", "3", "--threads", "1"])
+        one16 = run([ipt, "model", "bench", "--model", f"{models}/{name}", "--batch", "16", "--prompt-tokens", "128", "--new-tokens", "64", "--runs", "3", "--threads", "1"])
         ll1 = run([sys.executable, cpu_peer, f"{models}/{name}.gguf", "1"])
         row = {"ours_prompt": b1["prompt_tokens_per_s"], "ours_decode_b1": b1["decode_tokens_per_s"],
                "ours_decode_b16": b16["decode_tokens_per_s"], "llamacpp_prompt": ll["prompt_tokens_per_s"],
                "llamacpp_decode_b1": ll["decode_tokens_per_s_b1"],
                "ours_1t_prompt_per_cpu_s": one["prompt_tokens_per_cpu_s"], "ours_1t_decode_b1_per_cpu_s": one["decode_tokens_per_cpu_s"],
+               "ours_1t_decode_b16_per_cpu_s": one16["decode_tokens_per_cpu_s"],
                "llamacpp_1t_prompt_per_cpu_s": ll1["prompt_tokens_per_cpu_s"], "llamacpp_1t_decode_b1_per_cpu_s": ll1["decode_tokens_per_cpu_s_b1"]}
         print(json.dumps({"round": r + 1, "model": name, **row}), flush=True)
         for key, value in row.items():
@@ -48,4 +50,5 @@ for name, f in figures.items():
                                                "decode_b1": round(paired("ours_decode_b1", "llamacpp_decode_b1"), 2),
                                                "decode_b16_vs_b1": round(paired("ours_decode_b16", "llamacpp_decode_b1"), 2)},
                       "one_thread_cpu_time_ratios": {"prompt": round(paired("ours_1t_prompt_per_cpu_s", "llamacpp_1t_prompt_per_cpu_s"), 2),
-                                                     "decode_b1": round(paired("ours_1t_decode_b1_per_cpu_s", "llamacpp_1t_decode_b1_per_cpu_s"), 2)}}))
+                                                     "decode_b1": round(paired("ours_1t_decode_b1_per_cpu_s", "llamacpp_1t_decode_b1_per_cpu_s"), 2),
+                                                     "decode_b16_vs_b1": round(paired("ours_1t_decode_b16_per_cpu_s", "llamacpp_1t_decode_b1_per_cpu_s"), 2)}}))
