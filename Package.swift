@@ -43,7 +43,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
-        // The decoder LM (Mistral/Llama) over OpenBLAS; knows nothing of SQLite.
+        // The decoder LM (Mistral/Llama) over OpenBLAS, with AVX2 decode-step kernels in C
+        // (CKernels, chosen at run time); knows nothing of SQLite.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(
             name: "Model",
