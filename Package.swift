@@ -57,10 +57,12 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
 
-        // The decoder LM (Mistral/Llama) over OpenBLAS; knows nothing of SQLite.
+        // The decoder LM (Mistral/Llama) over OpenBLAS, with AVX2 decode-step kernels in C
+        // (CKernels, chosen at run time); knows nothing of SQLite.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(
             name: "Model",
-            dependencies: ["COpenBLAS", "Randomness", "JSONLines"],
+            dependencies: ["COpenBLAS", "CKernels", "Randomness", "JSONLines"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(
             name: "Templating",

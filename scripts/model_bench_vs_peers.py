@@ -6,13 +6,16 @@ Usage:
 MODELS_DIR holds tiny/, small/ (from ../shared/bench/make_models.py) and tiny.gguf, small.gguf
 (convert_hf_to_gguf.py --outtype f32). Each round runs, per model, our batch-1 and batch-16
 benchmarks and ../shared/bench/llamacpp_peer.py back to back, so both see the same machine
-load; the medians over rounds and their ratios are printed as JSON.
+load; the medians over rounds and their ratios are printed as JSON. Each round also runs both
+single-threaded (ours with --threads 1, llama.cpp via scripts/llamacpp_cpu_peer.py) and compares
+tokens per CPU-second, which approximates idle-machine speed when other work shares the cores.
 """
 import json, statistics, subprocess, sys
 
 ipt, models = sys.argv[1], sys.argv[2]
 rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 5
 peer = "/work/shared/bench/llamacpp_peer.py"
+cpu_peer = __file__.rsplit("/", 1)[0] + "/llamacpp_cpu_peer.py"
 
 def run(cmd):
     return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
@@ -23,9 +26,15 @@ for r in range(rounds):
         b1 = run([ipt, "model", "bench", "--model", f"{models}/{name}", "--batch", "1", "--prompt-tokens", "128", "--new-tokens", "64", "--runs", "3"])
         b16 = run([ipt, "model", "bench", "--model", f"{models}/{name}", "--batch", "16", "--prompt-tokens", "128", "--new-tokens", "64", "--runs", "3"])
         ll = run([sys.executable, peer, f"{models}/{name}.gguf"])
+        one = run([ipt, "model", "bench", "--model", f"{models}/{name}", "--batch", "1", "--prompt-tokens", "128", "--new-tokens", "64", "--runs", "3", "--threads", "1"])
+        one16 = run([ipt, "model", "bench", "--model", f"{models}/{name}", "--batch", "16", "--prompt-tokens", "128", "--new-tokens", "64", "--runs", "3", "--threads", "1"])
+        ll1 = run([sys.executable, cpu_peer, f"{models}/{name}.gguf", "1"])
         row = {"ours_prompt": b1["prompt_tokens_per_s"], "ours_decode_b1": b1["decode_tokens_per_s"],
                "ours_decode_b16": b16["decode_tokens_per_s"], "llamacpp_prompt": ll["prompt_tokens_per_s"],
-               "llamacpp_decode_b1": ll["decode_tokens_per_s_b1"]}
+               "llamacpp_decode_b1": ll["decode_tokens_per_s_b1"],
+               "ours_1t_prompt_per_cpu_s": one["prompt_tokens_per_cpu_s"], "ours_1t_decode_b1_per_cpu_s": one["decode_tokens_per_cpu_s"],
+               "ours_1t_decode_b16_per_cpu_s": one16["decode_tokens_per_cpu_s"],
+               "llamacpp_1t_prompt_per_cpu_s": ll1["prompt_tokens_per_cpu_s"], "llamacpp_1t_decode_b1_per_cpu_s": ll1["decode_tokens_per_cpu_s_b1"]}
         print(json.dumps({"round": r + 1, "model": name, **row}), flush=True)
         for key, value in row.items():
             figures.setdefault(name, {}).setdefault(key, []).append(value)
@@ -39,4 +48,7 @@ for name, f in figures.items():
                       "decode_b16_vs_llamacpp_b1": round(m["ours_decode_b16"] / m["llamacpp_decode_b1"], 2),
                       "paired_median_ratios": {"prompt": round(paired("ours_prompt", "llamacpp_prompt"), 2),
                                                "decode_b1": round(paired("ours_decode_b1", "llamacpp_decode_b1"), 2),
-                                               "decode_b16_vs_b1": round(paired("ours_decode_b16", "llamacpp_decode_b1"), 2)}}))
+                                               "decode_b16_vs_b1": round(paired("ours_decode_b16", "llamacpp_decode_b1"), 2)},
+                      "one_thread_cpu_time_ratios": {"prompt": round(paired("ours_1t_prompt_per_cpu_s", "llamacpp_1t_prompt_per_cpu_s"), 2),
+                                                     "decode_b1": round(paired("ours_1t_decode_b1_per_cpu_s", "llamacpp_1t_decode_b1_per_cpu_s"), 2),
+                                                     "decode_b16_vs_b1": round(paired("ours_1t_decode_b16_per_cpu_s", "llamacpp_1t_decode_b1_per_cpu_s"), 2)}}))

@@ -6,7 +6,9 @@ Usage:
 For each HF model directory (e.g. written by ../shared/bench/make_models.py):
   1. logits of `ipt model logits` vs MistralForCausalLM float32 logits at every position (max abs diff ≤ 1e-4);
   2. `ipt model generate` greedy ids vs transformers' greedy generate;
-then a model written by `ipt model init` (tiny config) loads in transformers with the same logits.
+then a model written by `ipt model init` (tiny config) loads in transformers with the same logits,
+and a small LlamaForCausalLM with tied embeddings, GQA and rope_theta 500000 (written here by transformers)
+gives the same logits.
 Exits non-zero if any check fails.
 """
 import json, subprocess, sys, tempfile
@@ -52,5 +54,15 @@ with tempfile.TemporaryDirectory() as out:
     subprocess.run([ipt, "model", "init", "--config", "tiny", "--seed", "3", "--out", out], check=True, capture_output=True)
     rng = np.random.default_rng(2)
     check_logits(out, [0] + rng.integers(3, 4096, 63).tolist(), "ipt model init --config tiny")
+
+from transformers import LlamaConfig, LlamaForCausalLM
+with tempfile.TemporaryDirectory() as out:
+    cfg = LlamaConfig(vocab_size=512, hidden_size=128, intermediate_size=344, num_hidden_layers=3, num_attention_heads=8,
+                      num_key_value_heads=2, rope_theta=500000.0, rms_norm_eps=1e-5, tie_word_embeddings=True,
+                      max_position_embeddings=256, bos_token_id=0, eos_token_id=1)
+    torch.manual_seed(0)
+    LlamaForCausalLM(cfg).save_pretrained(out, safe_serialization=True)
+    rng = np.random.default_rng(3)
+    check_logits(out, [0] + rng.integers(3, 512, 95).tolist(), "LlamaForCausalLM tied")
 
 sys.exit(1 if failed else 0)

@@ -11,7 +11,8 @@ struct ModelBenchCommand: ParsableCommand {
         discussion: """
             Each run prefills --batch random prompts of --prompt-tokens tokens (KV cache), then \
             decodes --new-tokens greedy tokens for all of them together. Tokens/s count the tokens \
-            of every sequence; the median over --runs runs is reported (one warm-up run first). \
+            of every sequence; the median over --runs runs is reported (one warm-up run first), \
+            per wall-clock second and per CPU-second of the process. \
             Compare with ../shared/bench/llamacpp_peer.py on the same model.
             """)
 
@@ -30,6 +31,9 @@ struct ModelBenchCommand: ParsableCommand {
     @Option(help: "Timed runs (median reported).")
     var runs = 5
 
+    @Option(help: "Cores to use (OpenBLAS and the model's own loops); default 2.")
+    var threads: Int?
+
     func validate() throws {
         guard batch > 0, promptTokens > 0, newTokens > 0, runs > 0 else {
             throw ValidationError("--batch, --prompt-tokens, --new-tokens and --runs must be positive")
@@ -37,6 +41,7 @@ struct ModelBenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let threads { ComputeThreads.use(threads) }
         let decoder = try DecoderModel.load(directory: model)
         let V = decoder.config.vocabSize
         var rng = SeededGenerator(seed: 0, stream: 0)
@@ -46,6 +51,9 @@ struct ModelBenchCommand: ParsableCommand {
                                        maxTokensPerStep: max(batch, min(batch * promptTokens, 512)))
         let sampler = Sampler()
         var promptRates: [Double] = [], decodeRates: [Double] = []
+        // Per CPU-second of this process: on a machine shared with other work, a 1-thread run's
+        // CPU-time rate approximates its speed on an idle core.
+        var promptCPURates: [Double] = [], decodeCPURates: [Double] = []
         for run in 0...runs {
             // Prefill: all prompt tokens packed into steps of up to maxTokensPerStep.
             var tokens: [Int32] = [], slots: [Int] = [], positions: [Int] = []
@@ -56,6 +64,7 @@ struct ModelBenchCommand: ParsableCommand {
             }
             var next = [Int32](repeating: 0, count: batch)
             let prefillStart = DispatchTime.now().uptimeNanoseconds
+            let prefillCPUStart = processCPUSeconds()
             var start = 0
             while start < tokens.count {
                 let end = min(start + session.maxTokensPerStep, tokens.count)
@@ -69,7 +78,9 @@ struct ModelBenchCommand: ParsableCommand {
                 start = end
             }
             let prefillSeconds = Double(DispatchTime.now().uptimeNanoseconds - prefillStart) / 1e9
+            let prefillCPUSeconds = processCPUSeconds() - prefillCPUStart
             let decodeStart = DispatchTime.now().uptimeNanoseconds
+            let decodeCPUStart = processCPUSeconds()
             let allSlots = Array(0..<batch)
             for step in 0..<newTokens {
                 let logits = try session.step(tokens: next, slots: allSlots, positions: Array(repeating: promptTokens + step, count: batch),
@@ -80,9 +91,12 @@ struct ModelBenchCommand: ParsableCommand {
                 }
             }
             let decodeSeconds = Double(DispatchTime.now().uptimeNanoseconds - decodeStart) / 1e9
+            let decodeCPUSeconds = processCPUSeconds() - decodeCPUStart
             if run == 0 { continue }  // warm-up
             promptRates.append(Double(tokens.count) / prefillSeconds)
             decodeRates.append(Double(batch * newTokens) / decodeSeconds)
+            promptCPURates.append(Double(tokens.count) / prefillCPUSeconds)
+            decodeCPURates.append(Double(batch * newTokens) / decodeCPUSeconds)
             printError(String(format: "run %d: prompt %.1f tok/s, decode %.1f tok/s", run, promptRates.last ?? 0, decodeRates.last ?? 0))
         }
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
@@ -96,7 +110,17 @@ struct ModelBenchCommand: ParsableCommand {
             o.member("runs") { $0.integer(runs) }
             o.member("prompt_tokens_per_s") { $0.double(rounded(median(promptRates))) }
             o.member("decode_tokens_per_s") { $0.double(rounded(median(decodeRates))) }
+            o.member("threads") { $0.integer(ComputeThreads.count) }
+            o.member("prompt_tokens_per_cpu_s") { $0.double(rounded(median(promptCPURates))) }
+            o.member("decode_tokens_per_cpu_s") { $0.double(rounded(median(decodeCPURates))) }
         }
         print(String(decoding: out.bytes, as: UTF8.self))
     }
+}
+
+/// CPU time consumed by this process so far (all threads), in seconds.
+func processCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }

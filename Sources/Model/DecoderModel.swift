@@ -203,10 +203,10 @@ public final class DecoderModel {
     }
 }
 
-/// OpenBLAS uses both cores unless OPENBLAS_NUM_THREADS says otherwise; set once per process.
+/// OpenBLAS uses both cores unless OPENBLAS_NUM_THREADS or `ComputeThreads.use` says otherwise.
 private let threadsConfigured: Bool = {
     if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil {
-        openblas_set_num_threads(Int32(min(ProcessInfo.processInfo.activeProcessorCount, 2)))
+        openblas_set_num_threads(Int32(ComputeThreads.count))
     }
     return true
 }()

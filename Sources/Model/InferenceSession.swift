@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Incremental inference with a key/value cache for several sequences at once: each step
@@ -136,19 +137,8 @@ public final class InferenceSession {
                     let position = Int(positions[i])
                     let first = window.map { max(0, position - $0 + 1) } ?? 0
                     let base = (l * slotCount + slots[i]) * capacity * K + (h / group) * hd
-                    let query = q + i * Q + h * hd
-                    var maximum = -Float.infinity
-                    for j in first...position {
-                        let s = dot(query, keys + base + j * K, hd) * scale
-                        p[j] = s
-                        maximum = max(maximum, s)
-                    }
-                    var sum: Float = 0
-                    for j in first...position { let e = exp(p[j] - maximum); p[j] = e; sum += e }
-                    let o = out + i * Q + h * hd
-                    o.update(repeating: 0, count: hd)
-                    let inverse = 1 / sum
-                    for j in first...position { axpy(o, p[j] * inverse, values + base + j * K, hd) }
+                    ipt_attend(out + i * Q + h * hd, q + i * Q + h * hd, keys + base, values + base, K,
+                               Int32(first), Int32(position), Int32(hd), scale, p)
                 }
             }
         }

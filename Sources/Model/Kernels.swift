@@ -1,3 +1,4 @@
+import CKernels
 import COpenBLAS
 import Foundation
 
@@ -9,11 +10,24 @@ import Foundation
 
 typealias FloatPointer = UnsafeMutablePointer<Float>
 
+/// How many cores the model's kernels and OpenBLAS use (default: up to 2, the machine's cores).
+///
+///     ComputeThreads.use(1)   // e.g. to measure single-core efficiency
+public enum ComputeThreads {
+    nonisolated(unsafe) public private(set) static var count = min(ProcessInfo.processInfo.activeProcessorCount, 2)
+
+    /// Set before running the model; not meant to change while a forward pass runs.
+    public static func use(_ threads: Int) {
+        count = max(1, threads)
+        openblas_set_num_threads(Int32(count))
+    }
+}
+
 /// Runs `body(chunk)` for `count` chunks, on both cores when `work` (roughly: multiply-adds) pays
 /// for the thread hop.
 @inline(__always)
-func parallelChunks(_ count: Int, work: Int, _ body: (Int) -> Void) {
-    if count > 1 && work > 32_768 {
+func parallelChunks(_ count: Int, work: Int, minimumWork: Int = 32_768, _ body: (Int) -> Void) {
+    if count > 1 && work > minimumWork && ComputeThreads.count > 1 {
         withoutActuallyEscaping(body) { escapable in
             // The chunks touch disjoint memory, which is what makes sharing the closure safe.
             let shared = UncheckedSendable(value: escapable)
@@ -79,8 +93,22 @@ func embeddingBackward(_ dtable: FloatPointer, _ dout: FloatPointer, _ tokens: U
 
 // MARK: - Linear (no bias)
 
+/// Decode steps of up to this many tokens use the weight-stationary kernel instead of BLAS.
+let fewTokens = 32
+let fewTokensKernelAvailable = ipt_matmul_few_tokens_available() != 0
+
 /// out[N, O] (=, or += when accumulate) inp[N, I] · weight[O, I]ᵀ
 func matmulForward(_ out: FloatPointer, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ N: Int, _ I: Int, _ O: Int, accumulate: Bool = false) {
+    if N <= fewTokens && fewTokensKernelAvailable {
+        // Output rows split across the cores; each weight row is read from memory once.
+        let parts = ComputeThreads.count
+        // A thread hop costs a few microseconds: small matrices (tiny's 256×256) stay on one core.
+        parallelChunks(parts, work: N * I * O, minimumWork: 200_000) { part in
+            let rows = chunkRange(part, of: parts, total: O)
+            _ = ipt_matmul_few_tokens(out, inp, weight, Int32(N), Int32(I), Int32(O), Int32(rows.lowerBound), Int32(rows.upperBound), accumulate ? 1 : 0)
+        }
+        return
+    }
     let beta: Float = accumulate ? 1 : 0
     if N == 1 {
         cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(O), Int32(I), 1, weight, Int32(I), inp, 1, beta, out, 1)
