@@ -49,7 +49,7 @@ CREATE TABLE synth_requests (
     latency_seconds REAL,
     status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'leased', 'done', 'failed')),
     attempts INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT,
+    last_error TEXT,                                   -- why the last try failed (kept on success if a backend retried)
     lease_owner TEXT,
     lease_expires_at REAL,                             -- Unix time in seconds
     completed_at TEXT,

@@ -51,6 +51,13 @@ public enum CorpusRepository {
         return db.changesCount > 0
     }
 
+    /// Convenience for a single text: prepares (hashes) it, then inserts it as above.
+    public static func insertRawText(
+        text: String, externalId: String?, sourceId: Int64, ingestId: Int64?, split: Split, in db: Database
+    ) throws -> Bool {
+        try insertRawText(PreparedText(text: text, externalId: externalId), sourceId: sourceId, ingestId: ingestId, split: split, in: db)
+    }
+
     public static func rawText(id: Int64, in db: Database) throws -> RawText? {
         try RawText.fetchOne(db, key: id)
     }

@@ -14,11 +14,11 @@ struct IPT: ParsableCommand {
             """,
         subcommands: [
             InitCommand.self, IngestCommand.self, StatsCommand.self, SearchCommand.self,
-            ExportCommand.self, QueryCommand.self, SQLCommand.self, DemoCommand.self, BenchCommand.self,
-            ModelCommand.self,
-            SynthCommand.self,
-            TokenizerCommand.self,
-            IngestInstructionsCommand.self, MixCommand.self, SnapshotCommand.self, TrainCommand.self,
+            ExportCommand.self, QueryCommand.self, SQLCommand.self, DemoCommand.self,
+            BenchCommand.self, SynthCommand.self, TokenizerCommand.self, ModelCommand.self,
+            TemplifyCommand.self, TemplatesCommand.self, IngestInstructionsCommand.self,
+            MixCommand.self, SnapshotCommand.self, TrainCommand.self, EvalCommand.self,
+            ReportCommand.self,
         ])
 }
 

@@ -203,9 +203,11 @@ public final class DecoderModel {
     }
 }
 
-/// OpenBLAS uses both cores; set once per process.
+/// OpenBLAS uses both cores unless OPENBLAS_NUM_THREADS says otherwise; set once per process.
 private let threadsConfigured: Bool = {
-    openblas_set_num_threads(Int32(min(ProcessInfo.processInfo.activeProcessorCount, 2)))
+    if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil {
+        openblas_set_num_threads(Int32(min(ProcessInfo.processInfo.activeProcessorCount, 2)))
+    }
     return true
 }()
 

@@ -18,8 +18,8 @@ public final class InferenceSession {
     private let keyCache: FloatBuffer    // [L, slots, capacity, K]
     private let valueCache: FloatBuffer  // [L, slots, capacity, K]
     private let x: FloatBuffer, xNorm: FloatBuffer
-    private let q: FloatBuffer, k: FloatBuffer, v: FloatBuffer, attOut: FloatBuffer
-    private let gate: FloatBuffer, up: FloatBuffer
+    private let qkv: FloatBuffer, attOut: FloatBuffer     // qkv: q [M, Q], k [M, K], v [M, K]
+    private let gateUp: FloatBuffer                       // gate [M, F], up [M, F]
     private let logits: FloatBuffer
     private let scores: FloatBuffer      // [workers, capacity]
     private let tokenBuffer: UnsafeMutablePointer<Int32>
@@ -38,12 +38,9 @@ public final class InferenceSession {
         let M = maxTokensPerStep
         x = FloatBuffer(count: M * c.hiddenSize)
         xNorm = FloatBuffer(count: M * c.hiddenSize)
-        q = FloatBuffer(count: M * c.qSize)
-        k = FloatBuffer(count: M * c.kvSize)
-        v = FloatBuffer(count: M * c.kvSize)
+        qkv = FloatBuffer(count: M * (c.qSize + 2 * c.kvSize))
         attOut = FloatBuffer(count: M * c.qSize)
-        gate = FloatBuffer(count: M * c.intermediateSize)
-        up = FloatBuffer(count: M * c.intermediateSize)
+        gateUp = FloatBuffer(count: M * 2 * c.intermediateSize)
         logits = FloatBuffer(count: M * c.vocabSize)
         scores = FloatBuffer(count: Self.workers * self.capacity)
         tokenBuffer = .allocate(capacity: M)
@@ -76,27 +73,40 @@ public final class InferenceSession {
 
         let P = model.parameters.pointer, layout = model.layout
         let C = c.hiddenSize, Q = c.qSize, K = c.kvSize, F = c.intermediateSize, V = c.vocabSize
+        // One token (batch-1 decode): q/k/v and gate/up weights sit back to back in the
+        // parameter buffer, so each pair/triple is one matrix-vector product into adjacent outputs.
+        let fused = N == 1
+        let q = qkv.pointer, k = q + N * Q, v = k + N * K
+        let gate = gateUp.pointer, up = gate + N * F
         embeddingForward(x.pointer, tokenBuffer, P + layout.embedTokens, N, C)
         for l in 0..<c.layerCount {
             let w = layout.layers[l]
             rmsnormForward(xNorm.pointer, nil, x.pointer, P + w.inputNorm, N, C, c.rmsNormEps)
-            matmulForward(q.pointer, xNorm.pointer, P + w.qProj, N, C, Q)
-            matmulForward(k.pointer, xNorm.pointer, P + w.kProj, N, C, K)
-            matmulForward(v.pointer, xNorm.pointer, P + w.vProj, N, C, K)
-            ropeApply(q.pointer, positionBuffer, model.rope, N, c.headCount, c.headDim)
-            ropeApply(k.pointer, positionBuffer, model.rope, N, c.kvHeadCount, c.headDim)
+            if fused {
+                matmulForward(q, xNorm.pointer, P + w.qProj, 1, C, Q + 2 * K)
+            } else {
+                matmulForward(q, xNorm.pointer, P + w.qProj, N, C, Q)
+                matmulForward(k, xNorm.pointer, P + w.kProj, N, C, K)
+                matmulForward(v, xNorm.pointer, P + w.vProj, N, C, K)
+            }
+            ropeApply(q, positionBuffer, model.rope, N, c.headCount, c.headDim)
+            ropeApply(k, positionBuffer, model.rope, N, c.kvHeadCount, c.headDim)
             for i in 0..<N {
                 let row = ((l * slotCount + slots[i]) * capacity + positions[i]) * K
-                (keyCache.pointer + row).update(from: k.pointer + i * K, count: K)
-                (valueCache.pointer + row).update(from: v.pointer + i * K, count: K)
+                (keyCache.pointer + row).update(from: k + i * K, count: K)
+                (valueCache.pointer + row).update(from: v + i * K, count: K)
             }
-            cachedAttention(layer: l, slots: slots, N: N)
+            cachedAttention(layer: l, q: q, slots: slots, N: N)
             matmulForward(x.pointer, attOut.pointer, P + w.oProj, N, Q, C, accumulate: true)
             rmsnormForward(xNorm.pointer, nil, x.pointer, P + w.postAttentionNorm, N, C, c.rmsNormEps)
-            matmulForward(gate.pointer, xNorm.pointer, P + w.gateProj, N, C, F)
-            matmulForward(up.pointer, xNorm.pointer, P + w.upProj, N, C, F)
-            swigluForward(gate.pointer, gate.pointer, up.pointer, N * F)
-            matmulForward(x.pointer, gate.pointer, P + w.downProj, N, F, C, accumulate: true)
+            if fused {
+                matmulForward(gate, xNorm.pointer, P + w.gateProj, 1, C, 2 * F)
+            } else {
+                matmulForward(gate, xNorm.pointer, P + w.gateProj, N, C, F)
+                matmulForward(up, xNorm.pointer, P + w.upProj, N, C, F)
+            }
+            swigluForward(gate, gate, up, N * F)
+            matmulForward(x.pointer, gate, P + w.downProj, N, F, C, accumulate: true)
         }
         // Only the requested rows go through the final norm and the LM head.
         let R = logitRows.count
@@ -108,7 +118,7 @@ public final class InferenceSession {
     }
 
     /// attOut[N, Q]: each token's heads attend over its slot's cached positions ≤ its own.
-    private func cachedAttention(layer l: Int, slots: [Int], N: Int) {
+    private func cachedAttention(layer l: Int, q: UnsafeMutablePointer<Float>, slots: [Int], N: Int) {
         let c = model.config
         let hd = c.headDim, H = c.headCount, K = c.kvSize, Q = c.qSize, group = c.headCount / c.kvHeadCount
         let scale = 1 / Float(hd).squareRoot()
@@ -116,7 +126,7 @@ public final class InferenceSession {
         let workers = Self.workers
         var work = 0
         for i in 0..<N { work += Int(positionBuffer[i] + 1) * H * hd * 2 }
-        let q = q.pointer, out = attOut.pointer, keys = keyCache.pointer, values = valueCache.pointer
+        let out = attOut.pointer, keys = keyCache.pointer, values = valueCache.pointer
         let positions = positionBuffer, scoreBase = scores.pointer, capacity = capacity, slotCount = slotCount
         slots.withUnsafeBufferPointer { slots in
             parallelChunks(workers, work: work) { worker in

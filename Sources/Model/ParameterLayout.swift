@@ -13,7 +13,8 @@ public struct ParameterLayout: Sendable {
         public var count: Int { shape.reduce(1, *) }
     }
 
-    /// Offsets of one decoder layer's tensors.
+    /// Offsets of one decoder layer's tensors. q, k, v and gate, up are laid out back to back
+    /// (inference multiplies each group as one matrix).
     public struct Layer: Sendable {
         public var inputNorm = 0, qProj = 0, kProj = 0, vProj = 0, oProj = 0
         public var postAttentionNorm = 0, gateProj = 0, upProj = 0, downProj = 0

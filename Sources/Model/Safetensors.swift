@@ -51,7 +51,14 @@ public struct SafetensorsFile {
             guard offsets[1] <= dataSize else {
                 throw .malformedSafetensors(path: path, reason: "tensor \"\(name)\": data ends at \(offsets[1]) but the file holds \(dataSize) data bytes (truncated file?)")
             }
-            if let size = Self.elementSize(dtype), offsets[1] - offsets[0] != shape.reduce(1, *) * size {
+            // Element counts from a hostile header could overflow Int; such a shape is malformed too.
+            var elements = 1
+            for dimension in shape {
+                let (product, overflow) = elements.multipliedReportingOverflow(by: dimension)
+                if overflow || product > dataSize { throw .malformedSafetensors(path: path, reason: "tensor \"\(name)\": shape \(shape) is larger than the file") }
+                elements = product
+            }
+            if let size = Self.elementSize(dtype), offsets[1] - offsets[0] != elements * size {
                 throw .malformedSafetensors(path: path, reason: "tensor \"\(name)\": \(offsets[1] - offsets[0]) bytes do not hold shape \(shape) of \(dtype)")
             }
             entries[name] = Entry(dtype: dtype, shape: shape, range: offsets[0]..<offsets[1])

@@ -53,11 +53,14 @@ public struct OpenAICompletionsSynthesizer: Synthesizer {
     /// One prompt: send, and on a retryable failure wait and send again.
     func completeWithRetries(_ prompt: String, parameters: SamplingParameters) -> Result<Completion, CompletionFailure> {
         var attempt = 0
+        var lastFailure: String?
         while true {
             switch send(prompt, parameters: parameters) {
-            case let .success(completion):
+            case var .success(completion):
+                if let lastFailure { completion.recoveredFrom = "recovered after \(attempt) retries from: \(lastFailure)" }
                 return .success(completion)
             case let .failure(failure):
+                lastFailure = failure.message
                 guard failure.retryable, attempt < maxRetries else {
                     return .failure(CompletionFailure(message: failure.message + (attempt > 0 ? " (after \(attempt + 1) tries)" : "")))
                 }

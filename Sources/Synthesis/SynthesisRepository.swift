@@ -187,7 +187,7 @@ public enum SynthesisRepository {
         let markDone = try db.cachedStatement(sql: """
             UPDATE synth_requests
             SET status = 'done', output = ?, prompt_tokens = ?, completion_tokens = ?, finish_reason = ?, latency_seconds = ?,
-                last_error = NULL, lease_owner = NULL, lease_expires_at = NULL,
+                last_error = ?, lease_owner = NULL, lease_expires_at = NULL,
                 completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
             WHERE id = ? AND status = 'leased' AND lease_owner = ?
             """)
@@ -210,7 +210,8 @@ public enum SynthesisRepository {
             switch outcome.result {
             case let .success(completion):
                 try markDone.execute(arguments: [completion.text, completion.promptTokens, completion.completionTokens,
-                                                 completion.finishReason, outcome.latencySeconds, outcome.requestId, owner])
+                                                 completion.finishReason, outcome.latencySeconds, completion.recoveredFrom,
+                                                 outcome.requestId, owner])
                 guard db.changesCount == 1 else { continue }
                 let pairs = SynthesizerOutputParser.parse(completion.text)
                 for (position, pair) in pairs.enumerated() {

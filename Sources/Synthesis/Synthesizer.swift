@@ -39,12 +39,17 @@ public struct Completion: Sendable, Equatable {
     public var completionTokens: Int?
     /// Why generation stopped ("stop", "length"), when the backend says.
     public var finishReason: String?
+    /// The errors a backend recovered from by retrying before this completion (kept with the
+    /// request as provenance), nil when the first try succeeded.
+    public var recoveredFrom: String?
 
-    public init(text: String, promptTokens: Int? = nil, completionTokens: Int? = nil, finishReason: String? = nil) {
+    public init(text: String, promptTokens: Int? = nil, completionTokens: Int? = nil, finishReason: String? = nil,
+                recoveredFrom: String? = nil) {
         self.text = text
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
         self.finishReason = finishReason
+        self.recoveredFrom = recoveredFrom
     }
 }
 

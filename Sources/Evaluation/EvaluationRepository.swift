@@ -1,0 +1,194 @@
+import Corpus
+import Crypto
+import Foundation
+import GRDB
+import JSONLines
+
+/// The only place the evaluation tables (`eval_tasks`, `eval_items`, `eval_runs`,
+/// `eval_scores`, `eval_results`, `eval_text_results`) are read and written with SQL. Every
+/// function runs inside the caller's transaction.
+///
+///     try store.write { db in
+///         let task = try EvaluationRepository.importTask(name: "capitals", sourcePath: path, items: items, in: db)
+///         let runId = try EvaluationRepository.recordRun(scores, task: task, model: subject, split: .test,
+///                                                        shots: 0, seed: 0, in: db)
+///     }
+public enum EvaluationRepository {
+    /// Stores a task and its items. Importing the same items under the same name again returns
+    /// the existing task; different items under an existing name are refused.
+    public static func importTask(name: String, sourcePath: String?, items: [TaskItem], in db: Database) throws -> EvalTask {
+        let digest = itemsDigest(items)
+        if let existing = try task(named: name, in: db) {
+            guard existing.itemsSha256 == digest else { throw EvaluationError.taskChanged(name: name) }
+            return existing
+        }
+        try db.execute(sql: "INSERT INTO eval_tasks (name, source_path, items_sha256) VALUES (?, ?, ?)",
+                       arguments: [name, sourcePath, digest])
+        let taskId = db.lastInsertedRowID
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO eval_items (task_id, line, split, context, choices, gold) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for item in items {
+            try insert.execute(arguments: [taskId, item.id, item.split.rawValue, item.context, jsonArray(strings: item.choices), item.gold])
+        }
+        return EvalTask(id: taskId, name: name, sourcePath: sourcePath, itemsSha256: digest)
+    }
+
+    public static func task(named name: String, in db: Database) throws -> EvalTask? {
+        try EvalTask.filter(EvalTask.Columns.name == name).fetchOne(db)
+    }
+
+    /// The task's items in file order, with their row ids as ids.
+    public static func items(taskId: Int64, in db: Database) throws -> [TaskItem] {
+        try Row.fetchAll(db, sql: "SELECT id, split, context, choices, gold FROM eval_items WHERE task_id = ? ORDER BY line",
+                         arguments: [taskId]).map { row in
+            let choicesJSON: String = row["choices"]
+            let choices = (try? JSONParser.parse(choicesJSON))?.arrayValue?.compactMap(\.stringValue) ?? []
+            let split = TaskSplit(rawValue: row["split"]) ?? .test
+            return TaskItem(id: row["id"], context: row["context"], choices: choices, gold: row["gold"], split: split)
+        }
+    }
+
+    /// Stores a multiple-choice run with its metrics and per-item results; returns the run id.
+    public static func recordRun(_ scores: MultipleChoiceScores, task: EvalTask, model: EvaluatedModel,
+                                 split: TaskSplit, shots: Int, seed: UInt64, sampler: FewShotPrompt.Sampler = .random,
+                                 in db: Database) throws -> Int64 {
+        let runId = try insertRun(kind: .multipleChoice, taskId: task.id, model: model, split: split.rawValue,
+                                  shots: shots, sampler: sampler, seed: seed, itemCount: scores.results.count, in: db)
+        try insertMetrics(scores.metrics, runId: runId, in: db)
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO eval_results (run_id, item_id, chosen, chosen_norm, chosen_bytes, correct, correct_norm,
+                                      logprobs, choice_chars, choice_bytes, fewshot_item_ids)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for result in scores.results {
+            var logprobs = JSONWriter()
+            logprobs.array { a in for value in result.logLikelihoods { a.element { $0.double(value) } } }
+            var characters = JSONWriter(), bytes = JSONWriter(), examples = JSONWriter()
+            characters.array(ofIntegers: result.choiceCharacters)
+            bytes.array(ofIntegers: result.choiceBytes)
+            examples.array(ofIntegers: result.exampleIds)
+            try insert.execute(arguments: [
+                runId, result.itemId, result.chosen, result.chosenNorm, result.chosenBytes,
+                result.correct ? 1 : 0, result.correctNorm ? 1 : 0,
+                text(logprobs), text(characters), text(bytes), text(examples),
+            ])
+        }
+        return runId
+    }
+
+    /// Stores a perplexity run over held-out texts; returns the run id.
+    public static func recordPerplexityRun(_ scores: PerplexityScores, model: EvaluatedModel, in db: Database) throws -> Int64 {
+        let runId = try insertRun(kind: .perplexity, taskId: nil, model: model, split: "heldout",
+                                  shots: 0, sampler: .random, seed: 0, itemCount: scores.results.count, in: db)
+        try insertMetrics(scores.metrics, runId: runId, in: db)
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO eval_text_results (run_id, raw_text_id, logprob, token_count, byte_count, word_count)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for result in scores.results {
+            try insert.execute(arguments: [runId, result.rawTextId, result.logLikelihood, result.tokenCount,
+                                           result.byteCount, result.wordCount])
+        }
+        return runId
+    }
+
+    /// The corpus's held-out texts in id order, optionally the first `limit`.
+    public static func heldOutTexts(limit: Int?, in db: Database) throws -> [(id: Int64, text: String)] {
+        var texts: [(id: Int64, text: String)] = []
+        try CorpusRepository.forEachRawText(source: nil, split: .heldout, in: db) { text in
+            if let limit, texts.count >= limit { return }
+            texts.append((text.id, text.text))
+        }
+        return texts
+    }
+
+    /// The model directory of a training checkpoint. The `checkpoints` table belongs to the
+    /// Training stage; its directory column is read by name so this stage need not know more.
+    public static func checkpointDirectory(id: Int64, in db: Database) throws -> String {
+        guard try db.tableExists("checkpoints") else {
+            throw EvaluationError.unknownCheckpoint(id: id, reason: "this database has no checkpoints table (train a model first, or evaluate a directory with --model DIR)")
+        }
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM checkpoints WHERE id = ?", arguments: [id]) else {
+            throw EvaluationError.unknownCheckpoint(id: id, reason: "no such checkpoint; list them with `ipt sql \"SELECT * FROM checkpoints\"`")
+        }
+        for column in ["directory", "path", "model_path", "dir"] {
+            if let directory: String = row[column] { return directory }
+        }
+        throw EvaluationError.unknownCheckpoint(id: id, reason: "its row names no directory (expected a directory or path column)")
+    }
+
+    public static func runs(ids: [Int64]?, in db: Database) throws -> [EvalRun] {
+        if let ids { return try EvalRun.filter(keys: ids).order(Column("id")).fetchAll(db) }
+        return try EvalRun.order(Column("id")).fetchAll(db)
+    }
+
+    public static func metrics(runId: Int64, in db: Database) throws -> [Metric] {
+        try Row.fetchAll(db, sql: "SELECT metric, value, stderr FROM eval_scores WHERE run_id = ? ORDER BY metric",
+                         arguments: [runId]).map { Metric(name: $0["metric"], value: $0["value"], stderr: $0["stderr"]) }
+    }
+
+    /// A run's metrics as SQLite's `printf('%.4f', …)` writes them, the text `ipt query
+    /// eval_scores` shows: metric → (value, stderr or nil).
+    public static func roundedMetrics(runId: Int64, in db: Database) throws -> [String: (value: String, stderr: String?)] {
+        var rounded: [String: (value: String, stderr: String?)] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT metric, printf('%.4f', value) AS value,
+                   CASE WHEN stderr IS NULL THEN NULL ELSE printf('%.4f', stderr) END AS stderr
+            FROM eval_scores WHERE run_id = ?
+            """, arguments: [runId]) {
+            rounded[row["metric"]] = (row["value"], row["stderr"])
+        }
+        return rounded
+    }
+
+    public static func taskNames(in db: Database) throws -> [Int64: String] {
+        var names: [Int64: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, name FROM eval_tasks") { names[row["id"]] = row["name"] }
+        return names
+    }
+
+    // MARK: - Helpers
+
+    private static func insertRun(kind: EvalRun.Kind, taskId: Int64?, model: EvaluatedModel, split: String,
+                                  shots: Int, sampler: FewShotPrompt.Sampler, seed: UInt64, itemCount: Int, in db: Database) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO eval_runs (kind, task_id, model_path, checkpoint_id, tokenizer, split, shots, fewshot_sampler, seed, item_count)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [kind, taskId, model.path, model.checkpointId, model.tokenizer, split, shots, sampler.rawValue,
+                             Int64(bitPattern: seed), itemCount])
+        return db.lastInsertedRowID
+    }
+
+    private static func insertMetrics(_ metrics: [Metric], runId: Int64, in db: Database) throws {
+        let insert = try db.cachedStatement(sql: "INSERT INTO eval_scores (run_id, metric, value, stderr) VALUES (?, ?, ?, ?)")
+        for metric in metrics {
+            try insert.execute(arguments: [runId, metric.name, metric.value, metric.stderr])
+        }
+    }
+
+    /// Hex SHA-256 over each item's canonical JSON line, in order.
+    static func itemsDigest(_ items: [TaskItem]) -> String {
+        var hasher = SHA256()
+        for item in items {
+            var line = JSONWriter()
+            line.object { o in
+                o.member("line") { $0.integer(item.id) }
+                o.member("split") { $0.string(item.split.rawValue) }
+                o.member("context") { $0.string(item.context) }
+                o.member("choices") { json in json.array { a in for choice in item.choices { a.element { $0.string(choice) } } } }
+                o.member("gold") { $0.integer(item.gold) }
+            }
+            hasher.update(data: line.bytes + [0x0A])
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    private static func jsonArray(strings: [String]) -> String {
+        var writer = JSONWriter()
+        writer.array { a in for value in strings { a.element { $0.string(value) } } }
+        return text(writer)
+    }
+
+    private static func text(_ writer: JSONWriter) -> String { String(decoding: writer.bytes, as: UTF8.self) }
+}

@@ -1,0 +1,89 @@
+import Corpus
+import Foundation
+import GRDB
+import JSONLines
+import Store
+import Testing
+@testable import Evaluation
+
+@Suite struct RepositoryTests {
+    let items: [TaskItem] = (1...8).map { i in
+        TaskItem(id: Int64(i), context: "Capital \(i)?", choices: ["alpha", "be", "gamma\(i)"], gold: i % 3, split: i <= 3 ? .train : .test)
+    }
+
+    @Test func aRunStoresItsScoresAndEveryItemsLogLikelihoods() throws {
+        let store = try Store.open(path: temporaryPath("eval.db"))
+        let task = try store.write { db in try EvaluationRepository.importTask(name: "capitals", sourcePath: "capitals.jsonl", items: items, in: db) }
+        let stored = try store.read { db in try EvaluationRepository.items(taskId: task.id, in: db) }
+        #expect(stored.map(\.choices) == items.map(\.choices))
+        #expect(stored.map(\.split) == items.map(\.split))
+
+        let evaluator = Evaluator(model: try byteModel(), tokenizer: ByteTokenizer(beginningOfSequence: 256))
+        let scores = try evaluator.evaluate(items: stored, shots: 2, seed: 7, taskName: task.name)
+        let runId = try store.write { db in
+            try EvaluationRepository.recordRun(scores, task: task, model: EvaluatedModel(path: "models/m", tokenizer: "bytes"), split: .test, shots: 2, seed: 7, in: db)
+        }
+        try store.read { db in
+            let run = try #require(try EvalRun.fetchOne(db, key: runId))
+            #expect(run.kind == .multipleChoice && run.taskId == task.id && run.shots == 2 && run.seed == 7 && run.itemCount == 5)
+            #expect(run.modelPath == "models/m" && run.checkpointId == nil)
+            let rows = try Row.fetchAll(db, sql: "SELECT metric, value, stderr FROM eval_scores WHERE run_id = ? ORDER BY metric", arguments: [runId])
+            #expect(rows.map { $0["metric"] as String } == ["acc", "acc_bytes", "acc_norm"])
+            #expect(rows[0]["value"] as Double == scores.metric("acc")?.value)
+            #expect(rows[0]["stderr"] as Double? == scores.metric("acc")?.stderr)
+            // The stored per-item results reproduce acc through SQL.
+            let acc = try Double.fetchOne(db, sql: "SELECT avg(correct) FROM eval_results WHERE run_id = ?", arguments: [runId])
+            #expect(acc == scores.metric("acc")?.value)
+            let results = try Row.fetchAll(db, sql: "SELECT item_id, chosen, logprobs, choice_bytes, fewshot_item_ids FROM eval_results WHERE run_id = ? ORDER BY item_id", arguments: [runId])
+            #expect(results.count == 5)
+            for (row, result) in zip(results, scores.results) {
+                #expect(row["item_id"] as Int64 == result.itemId)
+                #expect(row["chosen"] as Int == result.chosen)
+                let logprobs = try JSONParser.parse(row["logprobs"] as String).arrayValue?.compactMap(\.doubleValue)
+                #expect(logprobs == result.logLikelihoods)
+                #expect(row["choice_bytes"] as String == "[" + result.choiceBytes.map(String.init).joined(separator: ",") + "]")
+                let examples = try JSONParser.parse(row["fewshot_item_ids"] as String).arrayValue?.compactMap(\.intValue)
+                #expect(examples?.count == 2)
+                // Few-shot examples are train items of the same task.
+                for id in examples ?? [] {
+                    #expect(try String.fetchOne(db, sql: "SELECT split FROM eval_items WHERE id = ? AND task_id = ?", arguments: [id, task.id]) == "train")
+                }
+            }
+        }
+    }
+
+    @Test func reimportingIsIdempotentButChangedItemsAreRefused() throws {
+        let store = try Store.open(path: temporaryPath("eval.db"))
+        let first = try store.write { db in try EvaluationRepository.importTask(name: "t", sourcePath: nil, items: items, in: db) }
+        let again = try store.write { db in try EvaluationRepository.importTask(name: "t", sourcePath: nil, items: items, in: db) }
+        #expect(first == again)
+        var changed = items
+        changed[0].gold = 2
+        #expect(throws: EvaluationError.taskChanged(name: "t")) {
+            try store.write { db in _ = try EvaluationRepository.importTask(name: "t", sourcePath: nil, items: changed, in: db) }
+        }
+        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM eval_items") } == items.count)
+    }
+
+    @Test func perplexityRunScoresOnlyHeldOutTexts() throws {
+        let store = try Store.open(path: temporaryPath("eval.db"))
+        try store.write { db in
+            let source = try CorpusRepository.source(named: "notes", in: db)
+            for (text, split) in [("trained on this", Split.train), ("never seen one", .heldout), ("nor this other", .heldout)] {
+                _ = try CorpusRepository.insertRawText(PreparedText(text: text, externalId: nil), sourceId: source.id, ingestId: nil, split: split, in: db)
+            }
+        }
+        let texts = try store.read { db in try EvaluationRepository.heldOutTexts(limit: nil, in: db) }
+        #expect(texts.map(\.text) == ["never seen one", "nor this other"])
+        let scores = try PerplexityEvaluator(model: try byteModel(), tokenizer: ByteTokenizer(beginningOfSequence: 256)).evaluate(texts: texts)
+        let runId = try store.write { db in try EvaluationRepository.recordPerplexityRun(scores, model: EvaluatedModel(path: "m", tokenizer: "bytes"), in: db) }
+        try store.read { db in
+            let bpb = try Double.fetchOne(db, sql: """
+                SELECT -sum(logprob) / sum(byte_count) / ln(2) FROM eval_text_results WHERE run_id = ?
+                """, arguments: [runId])
+            let stored = try Double.fetchOne(db, sql: "SELECT value FROM eval_scores WHERE run_id = ? AND metric = 'bits_per_byte'", arguments: [runId])
+            #expect(abs(try #require(bpb) - (try #require(stored))) < 1e-9)
+            #expect(try Int.fetchOne(db, sql: "SELECT sum(token_count) FROM eval_text_results WHERE run_id = ?", arguments: [runId]) == 28)
+        }
+    }
+}
