@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Store", "JSONLines"]),
         .testTarget(name: "MixingTests", dependencies: ["Mixing", "Store", "Corpus", "JSONLines", "Randomness", "Tokenization"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Mixing", "Model", "Store", "Randomness"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Mixing", "Model", "Store", "Corpus", "Randomness", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Randomness"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "Corpus", "Store", "JSONLines"]),

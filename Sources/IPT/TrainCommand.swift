@@ -58,6 +58,9 @@ struct TrainRunCommand: ParsableCommand {
     @Option(help: "Optimizer steps to reach (counting steps before a resume).")
     var steps: Int
 
+    @Option(help: "Stop after this step (checkpointing it) although the schedule runs to --steps; continue later with --resume.")
+    var stopAt: Int?
+
     @Option(help: "Run seed: initialisation and data order.")
     var seed: Int64 = 0
 
@@ -92,6 +95,7 @@ struct TrainRunCommand: ParsableCommand {
             throw ValidationError("synthesizer mode needs --instructions SET and --tokenizer T")
         }
         if steps < 1 { throw ValidationError("--steps must be positive") }
+        if let stopAt, stopAt < 1 || stopAt > steps { throw ValidationError("--stop-at must be in 1...--steps") }
         if resume != nil && initModel != nil { throw ValidationError("--resume and --init-model exclude each other") }
     }
 
@@ -157,7 +161,7 @@ struct TrainRunCommand: ParsableCommand {
         let runId = run.id ?? 0
         printError("run \(runId): \(mode), \(data.sequenceCount) sequences of \(data.sequenceLength), \(trainConfig.tokensPerStep) tokens/step, \(trainer.model.layout.totalCount) parameters")
         let loop = TrainingLoop(store: store, runId: runId, outDirectory: out)
-        try loop.run(trainer) { metrics, eta in
+        try loop.run(trainer, stopAt: stopAt) { metrics, eta in
             printError(String(format: "step %d/%d  loss %.4f  lr %.2e  norm %.3f  %.0f tok/s  ETA %@", metrics.step, trainConfig.steps, metrics.loss,
                               metrics.learningRate, metrics.gradientNorm, metrics.tokensPerSecond, formatDuration(eta)))
         }

@@ -19,21 +19,24 @@ public struct TrainingLoop {
         self.outDirectory = outDirectory
     }
 
+    /// Trains up to step `stopAt` (default: the config's `steps`, the schedule's length);
     /// `progress` gets each step's metrics and the estimated seconds left.
-    public func run(_ trainer: Trainer, progress: (StepMetrics, Double) -> Void = { _, _ in }) throws {
+    public func run(_ trainer: Trainer, stopAt: Int? = nil, progress: (StepMetrics, Double) -> Void = { _, _ in }) throws {
         let config = trainer.config
+        let last = min(stopAt ?? config.steps, config.steps)
         let firstStep = trainer.stepCount
         let start = DispatchTime.now().uptimeNanoseconds
         do {
-            while trainer.stepCount < config.steps {
+            while trainer.stepCount < last {
                 let metrics = try trainer.step()
                 try store.write { db in try TrainingRepository.insertMetrics(metrics, runId: runId, in: db) }
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 let done = trainer.stepCount - firstStep
-                progress(metrics, elapsed / Double(done) * Double(config.steps - trainer.stepCount))
+                progress(metrics, elapsed / Double(done) * Double(last - trainer.stepCount))
                 let due = config.checkpointEvery > 0 && trainer.stepCount % config.checkpointEvery == 0
-                if due || trainer.stepCount == config.steps { try checkpoint(trainer) }
+                if due || trainer.stepCount == last { try checkpoint(trainer) }
             }
+            // A run stopped early (stopAt) is still complete as far as this invocation goes.
             try store.write { db in try TrainingRepository.finishRun(id: runId, status: "done", in: db) }
         } catch {
             try? store.write { db in try TrainingRepository.finishRun(id: runId, status: "failed", in: db) }
