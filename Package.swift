@@ -55,6 +55,37 @@ let package = Package(
             name: "Model",
             dependencies: ["COpenBLAS", "Randomness", "JSONLines"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        .target(
+            name: "Synthesis",
+            dependencies: [
+                "Store", "Corpus", "JSONLines", "Randomness",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+
+        .target(
+            name: "Templating",
+            dependencies: [
+                "Store", "Synthesis", "Corpus", "JSONLines", "Randomness",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            plugins: ["EmbedSQL"]),
+        // Instruction data, mixtures, content-addressed snapshots and exports for other trainers.
+        .target(
+            name: "Mixing",
+            dependencies: [
+                "Store", "JSONLines", "Randomness", "Tokenization",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        // The trainer over the Model target: checkpoints, exact resume, synthesizer fine-tuning.
+        .target(
+            name: "Training",
+            dependencies: [
+                "Model", "Store", "Mixing", "Randomness", "JSONLines",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
 
         // lm-evaluation-harness-style multiple-choice scoring, perplexity, reports and plots.
         .target(
@@ -69,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "IPT",
             dependencies: [
-                "Store", "Corpus", "JSONLines", "DemoWorld", "Model", "Tokenization", "Evaluation",
+                "Store", "Corpus", "JSONLines", "DemoWorld", "Model", "Synthesis", "Templating", "Mixing", "Training", "Tokenization", "Evaluation", "COpenBLAS", "Randomness",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -79,6 +110,10 @@ let package = Package(
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Store", "JSONLines"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Randomness"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Store", "Corpus", "Model", "Tokenization", "Randomness", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "MixingTests", dependencies: ["Mixing", "Store", "Corpus", "JSONLines", "Randomness", "Tokenization"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Mixing", "Model", "Store", "Randomness"]),
+        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
+        .testTarget(name: "TemplatingTests", dependencies: ["Templating", "Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "Corpus", "Store", "JSONLines"]),
     ]
 )

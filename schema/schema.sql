@@ -82,6 +82,268 @@ CREATE TABLE tokenizers (
     trained_bytes INTEGER,
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
+
+-- Synthesis (0003) ----
+
+-- One synthesis run: the backend and every parameter that shaped its outputs.
+CREATE TABLE synth_runs (
+    id INTEGER PRIMARY KEY,
+    backend TEXT NOT NULL CHECK (backend IN ('miner', 'model', 'openai')),
+    backend_reference TEXT NOT NULL,   -- "miner", the checkpoint directory, or the server URL
+    model TEXT,                        -- model name sent to the server
+    rounds INTEGER NOT NULL CHECK (rounds >= 1),
+    max_model_len INTEGER NOT NULL CHECK (max_model_len > 0),
+    max_new_tokens INTEGER NOT NULL CHECK (max_new_tokens > 0 AND max_new_tokens < max_model_len),
+    temperature REAL NOT NULL CHECK (temperature >= 0),
+    seed INTEGER NOT NULL,
+    source_filter TEXT,                -- only texts of this source (NULL: all)
+    text_limit INTEGER,                -- at most this many texts (NULL: all)
+    texts_total INTEGER NOT NULL,
+    round_size INTEGER NOT NULL,       -- ceil(texts_total / rounds): round r holds texts [r*size, (r+1)*size)
+    rounds_created INTEGER NOT NULL DEFAULT 0,
+    max_attempts INTEGER NOT NULL DEFAULT 5 CHECK (max_attempts >= 1),
+    status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done')),
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    finished_at TEXT
+);
+
+-- The run's raw texts in the order rounds take them, frozen when the run is created.
+CREATE TABLE synth_run_texts (
+    run_id INTEGER NOT NULL REFERENCES synth_runs(id),
+    ordinal INTEGER NOT NULL,
+    raw_text_id INTEGER NOT NULL REFERENCES raw_texts(id),
+    PRIMARY KEY (run_id, ordinal),
+    UNIQUE (run_id, raw_text_id)
+) WITHOUT ROWID;
+
+-- One prompt sent to the synthesizer: the work queue. A worker leases pending requests (or
+-- ones whose lease expired), and writes output, pairs and status in one transaction.
+CREATE TABLE synth_requests (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES synth_runs(id),
+    round INTEGER NOT NULL CHECK (round >= 0),
+    position INTEGER NOT NULL CHECK (position >= 0),   -- the chain this request continues
+    raw_text_id INTEGER NOT NULL REFERENCES raw_texts(id),
+    prepended_entries INTEGER NOT NULL DEFAULT 0,      -- earlier entries carried in the prompt
+    prompt TEXT NOT NULL,
+    output TEXT,
+    prompt_tokens INTEGER,
+    completion_tokens INTEGER,
+    finish_reason TEXT,
+    latency_seconds REAL,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'leased', 'done', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    lease_owner TEXT,
+    lease_expires_at REAL,                             -- Unix time in seconds
+    completed_at TEXT,
+    UNIQUE (run_id, round, position),
+    UNIQUE (run_id, raw_text_id)                       -- every raw text once per run
+);
+CREATE INDEX synth_requests_queue ON synth_requests(run_id, status, round, position);
+CREATE INDEX synth_requests_by_raw_text ON synth_requests(raw_text_id);
+
+-- How an entry links to the previous entry of its chain (round - 1, same position):
+-- followed_by_next: the previous entry was prepended to this prompt; inherits_from_previous:
+-- prepended and this entry produced at least one pair (set when the request is done).
+CREATE TABLE synth_chain_links (
+    request_id INTEGER PRIMARY KEY REFERENCES synth_requests(id),
+    previous_request_id INTEGER NOT NULL UNIQUE REFERENCES synth_requests(id),
+    followed_by_next INTEGER NOT NULL CHECK (followed_by_next IN (0, 1)),
+    inherits_from_previous INTEGER CHECK (inherits_from_previous IN (0, 1))
+);
+
+-- One instruction-response pair parsed from a request's output, in output order.
+CREATE TABLE instruction_pairs (
+    id INTEGER PRIMARY KEY,
+    request_id INTEGER NOT NULL REFERENCES synth_requests(id),
+    raw_text_id INTEGER NOT NULL REFERENCES raw_texts(id),
+    position INTEGER NOT NULL CHECK (position >= 0),
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL CHECK (length(answer) > 0),
+    kind TEXT NOT NULL CHECK (kind IN ('plain', 'options', 'cot', 'options_cot', 'unusable')),
+    stem TEXT,                 -- the question without options and step-by-step cue
+    options TEXT,              -- JSON array of the options, for options / options_cot
+    chain_of_thought TEXT,     -- for cot / options_cot
+    final_answer TEXT,         -- the answer without its chain of thought
+    UNIQUE (request_id, position)
+);
+CREATE INDEX instruction_pairs_by_raw_text ON instruction_pairs(raw_text_id);
+CREATE INDEX instruction_pairs_by_kind ON instruction_pairs(kind);
+
+-- Templating (0004) ----
+
+-- One template of the catalog (templates/*.json), loaded by `ipt templates load` or templify.
+-- A (family, name, version) is never reloaded with other content: a new wording is a new version.
+CREATE TABLE templates (
+    id INTEGER PRIMARY KEY,
+    family TEXT NOT NULL,
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL CHECK (version >= 1),
+    body TEXT NOT NULL,                -- JSON object: part name -> pattern with {placeholders}
+    sha256 BLOB NOT NULL UNIQUE,       -- SHA-256 of family, name, version and body
+    source_file TEXT NOT NULL,         -- the catalog file it came from
+    loaded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    UNIQUE (family, name, version)
+);
+
+-- One pre-training text made from one chain of a synthesis run with one seed. The chain is
+-- keyed by its first request; its randomness is SeededGenerator(seed, stream: first_request_id).
+CREATE TABLE augmented_texts (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES synth_runs(id),
+    first_request_id INTEGER NOT NULL REFERENCES synth_requests(id),
+    seed INTEGER NOT NULL,
+    mode TEXT NOT NULL CHECK (mode IN ('classic', 'dialog', 'numbered', 'inline_few_shot', 'next_turn_dialog')),
+    inverted INTEGER NOT NULL CHECK (inverted IN (0, 1)),
+    template_ids TEXT NOT NULL,        -- JSON array of templates(id), in order of first use
+    option_orders TEXT NOT NULL,       -- JSON [{"pair": id, "order": [original option index per position]}]
+    request_ids TEXT NOT NULL,         -- JSON array: the chain's requests, oldest first
+    raw_text_ids TEXT NOT NULL,        -- JSON array: their raw texts, in the same order
+    pair_ids TEXT NOT NULL,            -- JSON array: the usable pairs formatted, in text order
+    text TEXT NOT NULL,
+    sha256 BLOB NOT NULL,              -- SHA-256 of text
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    UNIQUE (run_id, seed, first_request_id)
+);
+CREATE INDEX augmented_texts_by_mode ON augmented_texts(run_id, seed, mode);
+
+-- Which raw texts an augmented text contains, in order: lineage queries are plain joins.
+CREATE TABLE augmented_text_raw_texts (
+    augmented_text_id INTEGER NOT NULL REFERENCES augmented_texts(id) ON DELETE CASCADE,
+    raw_text_id INTEGER NOT NULL REFERENCES raw_texts(id),
+    position INTEGER NOT NULL CHECK (position >= 0),
+    PRIMARY KEY (augmented_text_id, position)
+) WITHOUT ROWID;
+CREATE INDEX augmented_text_raw_texts_by_raw_text ON augmented_text_raw_texts(raw_text_id);
+
+-- Training (0005) ----
+
+-- A named set of instruction data read by `ipt ingest-instructions`: general
+-- instruction–response pairs, or context-based task data (a text with its Q/A pairs).
+CREATE TABLE instruction_sets (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE CHECK (length(name) > 0),
+    kind TEXT NOT NULL CHECK (kind IN ('general', 'context')),
+    path TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+
+-- One example of a set, in file order. General: instruction + response. Context-based:
+-- context + pairs_json ([{"Q": …, "A": …}, …]). `sha256` is over the example's canonical
+-- JSON; an example repeated inside one set is stored once.
+CREATE TABLE instruction_examples (
+    id INTEGER PRIMARY KEY,
+    set_id INTEGER NOT NULL REFERENCES instruction_sets(id),
+    line INTEGER NOT NULL,
+    instruction TEXT,
+    response TEXT,
+    context TEXT,
+    pairs_json TEXT,
+    sha256 BLOB NOT NULL CHECK (length(sha256) = 32),
+    UNIQUE (set_id, sha256),
+    CHECK ((instruction IS NOT NULL AND response IS NOT NULL AND context IS NULL AND pairs_json IS NULL)
+        OR (instruction IS NULL AND response IS NULL AND context IS NOT NULL AND pairs_json IS NOT NULL))
+);
+CREATE INDEX instruction_examples_by_set ON instruction_examples(set_id, line);
+
+-- A named pre-training mixture: an ordered list of components (`ipt mix create`).
+CREATE TABLE mixtures (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE CHECK (length(name) > 0),
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+
+-- One component: raw texts (of a source/split; with exclude_augmented_run, only texts no
+-- augmented text of that synthesis run contains), the augmented texts of a synthesis run
+-- (optionally of one templify seed), or an instruction set. `ratio` takes a seeded fraction
+-- of the component's items, `repeat_count` repeats them.
+CREATE TABLE mixture_components (
+    mixture_id INTEGER NOT NULL REFERENCES mixtures(id),
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('raw', 'augmented', 'instructions')),
+    source TEXT,
+    split TEXT CHECK (split IN ('train', 'heldout')),
+    run_id INTEGER REFERENCES synth_runs(id),
+    augmented_seed INTEGER,
+    exclude_augmented_run INTEGER REFERENCES synth_runs(id),
+    instruction_set TEXT,
+    ratio REAL NOT NULL DEFAULT 1 CHECK (ratio > 0 AND ratio <= 1),
+    repeat_count INTEGER NOT NULL DEFAULT 1 CHECK (repeat_count >= 1),
+    PRIMARY KEY (mixture_id, position),
+    CHECK ((kind = 'augmented') = (run_id IS NOT NULL)),
+    CHECK ((kind = 'instructions') = (instruction_set IS NOT NULL))
+) WITHOUT ROWID;
+
+-- A materialised mixture: the ordered items, the tokenizer and the packing give
+-- `manifest_sha256`; `tokens` holds the packed sequences (sequence_count × seq_len
+-- little-endian int32), `tokens_sha256` their hash.
+CREATE TABLE snapshots (
+    id INTEGER PRIMARY KEY,
+    mixture_id INTEGER NOT NULL REFERENCES mixtures(id),
+    tokenizer TEXT NOT NULL,
+    tokenizer_sha256 TEXT NOT NULL,
+    vocab_size INTEGER NOT NULL,
+    seq_len INTEGER NOT NULL CHECK (seq_len > 1),
+    seed INTEGER NOT NULL,
+    packing_json TEXT NOT NULL,
+    item_count INTEGER NOT NULL,
+    token_count INTEGER NOT NULL,
+    sequence_count INTEGER NOT NULL,
+    manifest_sha256 TEXT NOT NULL,
+    tokens BLOB NOT NULL,
+    tokens_sha256 TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+
+-- The snapshot's items in training order: where each came from and the SHA-256 of its text.
+CREATE TABLE snapshot_items (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('raw', 'augmented', 'instructions')),
+    ref_id INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    token_count INTEGER NOT NULL,
+    PRIMARY KEY (snapshot_id, position)
+) WITHOUT ROWID;
+
+-- One `ipt train`: what it trained on, with which config and seed, and where it wrote.
+CREATE TABLE training_runs (
+    id INTEGER PRIMARY KEY,
+    snapshot_id INTEGER REFERENCES snapshots(id),
+    instruction_set_id INTEGER REFERENCES instruction_sets(id),
+    mode TEXT NOT NULL CHECK (mode IN ('pretrain', 'synthesizer')),
+    config_json TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    out_dir TEXT NOT NULL,
+    resumed_from INTEGER REFERENCES checkpoints(id),
+    status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done', 'failed')),
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    finished_at TEXT,
+    CHECK ((snapshot_id IS NULL) != (instruction_set_id IS NULL))
+);
+
+-- A checkpoint directory written atomically; `sha256` covers every file in it (see SHA256SUMS).
+CREATE TABLE checkpoints (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES training_runs(id),
+    step INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    UNIQUE (run_id, step)
+);
+
+-- One optimizer step of a run.
+CREATE TABLE train_metrics (
+    run_id INTEGER NOT NULL REFERENCES training_runs(id),
+    step INTEGER NOT NULL,
+    loss REAL NOT NULL,
+    lr REAL NOT NULL,
+    grad_norm REAL NOT NULL,
+    tokens_per_s REAL NOT NULL,
+    PRIMARY KEY (run_id, step)
+) WITHOUT ROWID;
 -- Evaluation (0006) ------------------------------------------------------------------------
 
 -- Evaluation: multiple-choice tasks as data, evaluation runs of a model or checkpoint, their
@@ -113,15 +375,12 @@ CREATE INDEX eval_items_by_task_split ON eval_items(task_id, split);
 
 -- One evaluation of one model: a multiple-choice task (task_id, shots, seed) or held-out
 -- perplexity (task_id NULL). The model is a directory, a training checkpoint, or both.
--- checkpoint_id is a checkpoints(id) of the Training stage, deliberately not a declared foreign
--- key: SQLite refuses inserts that name a parent table the database does not have, and
--- evaluating a model directory must work in a database without training tables.
 CREATE TABLE eval_runs (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL CHECK (kind IN ('multiple_choice', 'perplexity')),
     task_id INTEGER REFERENCES eval_tasks(id),
     model_path TEXT,
-    checkpoint_id INTEGER,
+    checkpoint_id INTEGER REFERENCES checkpoints(id),
     -- The tokenizer the texts were encoded with: a tokenizer.json path, or "bytes".
     tokenizer TEXT NOT NULL,
     split TEXT NOT NULL,

@@ -7,7 +7,7 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write what the database holds to files other tools read.",
-        subcommands: [ExportRawCommand.self])
+        subcommands: [ExportRawCommand.self, ExportPairsCommand.self])
 }
 
 struct ExportRawCommand: ParsableCommand {

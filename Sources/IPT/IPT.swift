@@ -16,8 +16,10 @@ struct IPT: ParsableCommand {
             InitCommand.self, IngestCommand.self, StatsCommand.self, SearchCommand.self,
             ExportCommand.self, QueryCommand.self, SQLCommand.self, DemoCommand.self, BenchCommand.self,
             ModelCommand.self,
-            EvalCommand.self, ReportCommand.self,
+            SynthCommand.self,
             TokenizerCommand.self,
+            IngestInstructionsCommand.self, MixCommand.self, SnapshotCommand.self, TrainCommand.self,
+            EvalCommand.self, ReportCommand.self,
         ])
 }
 

@@ -12,9 +12,9 @@ public final class AdamW {
     public var beta2: Float
     public var epsilon: Float
     public var weightDecay: Float
-    public private(set) var stepCount = 0
-    private let firstMoment: FloatBuffer
-    private let secondMoment: FloatBuffer
+    public internal(set) var stepCount = 0
+    let firstMoment: FloatBuffer
+    let secondMoment: FloatBuffer
 
     public init(model: DecoderModel, learningRate: Float = 3e-4, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0) {
         self.learningRate = learningRate

@@ -1,0 +1,283 @@
+import ArgumentParser
+import Foundation
+import JSONLines
+import Store
+import Synthesis
+
+struct SynthCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synth",
+        abstract: "Synthesize instruction-response pairs from raw texts.",
+        discussion: """
+            A run sends each raw text to an instruction synthesizer as `<s> <CON> {text} </CON>\\n\\n` \
+            and parses the pairs it writes (`<QUE> q <ANS> a </END>`). With --rounds M the texts \
+            are split into M rounds; in later rounds earlier entries of the same chain are prepended \
+            while they fit in max-model-len - max-new-tokens (estimated as words × 1.5).
+
+            Backends: miner (rule-based reading-comprehension tasks, no weights), \
+            openai:URL (an OpenAI-compatible completions server such as vLLM or llama.cpp's). \
+            The work queue lives in the database: start more `ipt synth work` processes on the same \
+            run to share it; a killed worker's requests are taken over when its lease expires.
+            """,
+        subcommands: [SynthRunCommand.self, SynthWorkCommand.self, SynthStatusCommand.self, SynthParseCommand.self])
+}
+
+/// Options every command that works a run shares.
+struct SynthWorkerOptions: ParsableArguments {
+    @Option(help: "Requests leased and completed together.")
+    var batchSize = 32
+
+    @Option(help: ArgumentHelp("Seconds a lease lasts; a live worker renews it every third of that.", valueName: "seconds"))
+    var leaseSeconds = 120.0
+
+    @Option(help: "OpenAI-compatible backend: requests in flight at once.")
+    var concurrency = 4
+
+    @Option(help: ArgumentHelp("OpenAI-compatible backend: seconds before a request times out.", valueName: "seconds"))
+    var timeout = 600.0
+
+    @Option(help: "OpenAI-compatible backend: retries of one request after connection errors, 429 or 5xx.")
+    var retries = 6
+
+    func validate() throws {
+        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        if leaseSeconds <= 0 { throw ValidationError("--lease-seconds must be positive") }
+        if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+    }
+
+    /// The synthesizer a run was created with.
+    func synthesizer(for run: SynthRun) throws -> any Synthesizer {
+        switch run.backend {
+        case .miner:
+            return ReadingComprehensionMiner()
+        case .openai:
+            return try OpenAICompletionsSynthesizer(baseURL: run.backendReference, model: run.model ?? "default",
+                                                    concurrency: concurrency, timeoutSeconds: timeout, maxRetries: retries)
+        case .model:
+            throw ValidationError("the local-model backend is not built into this ipt yet: serve the checkpoint with an OpenAI-compatible server and use --backend openai:URL")
+        }
+    }
+
+    /// Works the run with a progress bar (pairs/s) and prints a summary line.
+    func work(store: Store, runId: Int64) throws {
+        let run = try store.read { db in try SynthesisRepository.run(runId, in: db) }
+        let worker = SynthesisWorker(store: store, run: runId, synthesizer: try synthesizer(for: run),
+                                     batchSize: batchSize, leaseSeconds: leaseSeconds)
+        let bar = ProgressBar(label: "synth")
+        let start = Date()
+        let startPairs = try store.read { db in try SynthesisRepository.progress(run: runId, in: db).pairs }
+        let summary = try worker.work { progress in
+            let rate = Double(progress.pairs - startPairs) / max(Date().timeIntervalSince(start), 1e-6)
+            bar.update(done: Double(progress.requestsDone + progress.requestsFailed), total: Double(progress.run.textsTotal),
+                       unit: .items, extra: String(format: "%d pairs  %.0f pairs/s", progress.pairs, rate))
+        }
+        bar.finish()
+        let rate = Double(summary.pairsWritten) / max(summary.seconds, 1e-6)
+        printError(String(format: "run %lld: this worker completed %d requests (%d failed attempts), wrote %d pairs in %.2f s (%.1f pairs/s)",
+                          runId, summary.requestsCompleted, summary.requestsFailed, summary.pairsWritten, summary.seconds, rate))
+    }
+}
+
+struct SynthRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Create a synthesis run over the raw texts and work it; prints the run id.",
+        discussion: """
+            Examples:
+              ipt synth run --backend miner --rounds 2
+              ipt synth run --backend openai:http://127.0.0.1:8000/v1 --model instruction-synthesizer \\
+                  --rounds 2 --max-model-len 4096 --max-new-tokens 400
+            With --no-work the run is only created: work it with `ipt synth work --run ID`.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: ArgumentHelp("miner, or openai:URL (an OpenAI-compatible server's base URL, e.g. http://127.0.0.1:8000/v1).",
+                               valueName: "backend"))
+    var backend: String
+
+    @Option(help: "Model name sent to an OpenAI-compatible server.")
+    var model: String?
+
+    @Option(help: "M: rounds of multi-round (M-shot) synthesis.")
+    var rounds = 1
+
+    @Option(help: "Context length of the model the texts are for; bounds prompts with prepended entries.")
+    var maxModelLen = 4096
+
+    @Option(help: "Tokens the synthesizer may write per text.")
+    var maxNewTokens = 400
+
+    @Option(help: "Sampling temperature (the reference uses 0: greedy).")
+    var temperature = 0.0
+
+    @Option(help: "Seed of every random choice (server sampling, the miner's task choices).")
+    var seed: Int64 = 0
+
+    @Option(help: "Synthesize at most this many texts (in id order).")
+    var limit: Int?
+
+    @Option(help: "Only texts of this source.")
+    var source: String?
+
+    @Option(help: "Give up on a request after this many attempts.")
+    var maxAttempts = 5
+
+    @Flag(help: "Only create the run; do not work it.")
+    var noWork = false
+
+    @OptionGroup var worker: SynthWorkerOptions
+
+    func validate() throws {
+        if rounds < 1 { throw ValidationError("--rounds must be at least 1") }
+        if maxNewTokens < 1 || maxNewTokens >= maxModelLen {
+            throw ValidationError("--max-new-tokens must be at least 1 and less than --max-model-len (\(maxModelLen))")
+        }
+        if temperature < 0 { throw ValidationError("--temperature must not be negative") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
+        _ = try parsedBackend()
+    }
+
+    func parsedBackend() throws -> (SynthBackendKind, String) {
+        if backend == "miner" { return (.miner, "miner") }
+        if backend.hasPrefix("openai:") {
+            let url = String(backend.dropFirst("openai:".count))
+            _ = try OpenAICompletionsSynthesizer(baseURL: url, model: model ?? "default")
+            return (.openai, url)
+        }
+        if backend.hasPrefix("model:") {
+            throw ValidationError("--backend model:DIR is not built into this ipt yet: serve the checkpoint with an OpenAI-compatible server and use --backend openai:URL")
+        }
+        throw SynthesisError.invalidBackend(backend)
+    }
+
+    func run() throws {
+        let (kind, reference) = try parsedBackend()
+        var setup = SynthRunSetup(backend: kind, backendReference: reference, model: model, rounds: rounds,
+                                  limits: ChainLimits(maxModelLength: maxModelLen, maxNewTokens: maxNewTokens))
+        setup.temperature = temperature
+        setup.seed = seed
+        setup.source = source
+        setup.textLimit = limit
+        setup.maxAttempts = maxAttempts
+        let store = try Store.open(path: database.db)
+        let runId = try store.write { db in try SynthesisRepository.createRun(setup, in: db) }
+        print(runId)
+        if !noWork { try worker.work(store: store, runId: runId) }
+    }
+}
+
+struct SynthWorkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "work",
+        abstract: "Work an existing run until it is done (any number of these may share a run).")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .customLong("run"), help: "The run's id (from `ipt synth run` or `ipt synth status`).")
+    var runId: Int64
+
+    @OptionGroup var worker: SynthWorkerOptions
+
+    func run() throws {
+        let store = try Store.open(path: database.db)
+        try worker.work(store: store, runId: runId)
+    }
+}
+
+struct SynthStatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show runs: progress, failures, pairs per kind.",
+        discussion: "--json prints one object per run with requests_total, requests_done, requests_failed, pairs and more.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .customLong("run"), help: "Only this run.")
+    var runId: Int64?
+
+    @Flag(help: "Print JSON (one object per line).")
+    var json = false
+
+    func run() throws {
+        let store = try Store.open(path: database.db, mode: .readOnly)
+        let progresses = try store.read { db in
+            try (runId.map { [$0] } ?? SynthesisRepository.runIds(in: db)).map { try SynthesisRepository.progress(run: $0, in: db) }
+        }
+        for progress in progresses {
+            if json { print(jsonLine(progress)) } else { print(text(progress)) }
+        }
+        if progresses.isEmpty && !json { print("no synthesis runs yet: start one with `ipt synth run --backend miner`") }
+    }
+
+    func jsonLine(_ p: SynthProgress) -> String {
+        var writer = JSONWriter()
+        writer.object { o in
+            o.member("run") { $0.integer(p.run.id) }
+            o.member("backend") { $0.string(p.run.backend.rawValue) }
+            o.member("backend_reference") { $0.string(p.run.backendReference) }
+            o.member("status") { $0.string(p.run.status) }
+            o.member("rounds") { $0.integer(p.run.rounds) }
+            o.member("rounds_created") { $0.integer(p.run.roundsCreated) }
+            o.member("texts_total") { $0.integer(p.run.textsTotal) }
+            o.member("requests_total") { $0.integer(p.requestsTotal) }
+            o.member("requests_done") { $0.integer(p.requestsDone) }
+            o.member("requests_failed") { $0.integer(p.requestsFailed) }
+            o.member("requests_leased") { $0.integer(p.requestsLeased) }
+            o.member("requests_pending") { $0.integer(p.requestsPending) }
+            o.member("pairs") { $0.integer(p.pairs) }
+            o.member("pairs_by_kind") { json in json.object { k in for (kind, count) in p.pairsByKind { k.member(kind) { $0.integer(count) } } } }
+            o.member("prompt_tokens") { $0.integer(p.promptTokens) }
+            o.member("completion_tokens") { $0.integer(p.completionTokens) }
+        }
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    func text(_ p: SynthProgress) -> String {
+        let kinds = p.pairsByKind.map { "\($0.kind) \($0.count)" }.joined(separator: ", ")
+        return """
+            run \(p.run.id) [\(p.run.status)] \(p.run.backend.rawValue) \(p.run.backendReference)\(p.run.model.map { " model \($0)" } ?? "") \
+            rounds \(p.run.roundsCreated)/\(p.run.rounds), seed \(p.run.seed), temperature \(p.run.temperature), \
+            max-model-len \(p.run.maxModelLen), max-new-tokens \(p.run.maxNewTokens)
+              texts \(p.run.textsTotal): done \(p.requestsDone), failed \(p.requestsFailed), leased \(p.requestsLeased), \
+            pending \(p.requestsPending), not yet planned \(p.textsWaiting)
+              pairs \(p.pairs)\(kinds.isEmpty ? "" : " (\(kinds))"); tokens \(p.promptTokens) prompt / \(p.completionTokens) completion
+            """
+    }
+}
+
+struct SynthParseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parse",
+        abstract: "The bare parser: stdin JSONL {\"output\": ...} → stdout JSONL {\"pairs\": [{\"Q\": ..., \"A\": ...}]}.",
+        discussion: "Applies exactly the rules runs use (split on </END>, one <ANS>, <QUE> first, non-empty answer, case-insensitive de-duplication).")
+
+    func run() throws {
+        var lineNumber = 0
+        while let line = readLine(strippingNewline: true) {
+            lineNumber += 1
+            if line.isEmpty { continue }
+            let value: JSONValue
+            do {
+                value = try JSONParser.parse(line)
+            } catch {
+                throw ValidationError("line \(lineNumber) of standard input: not JSON (\(error.message) at byte \(error.offset))")
+            }
+            guard let output = value["output"]?.stringValue else {
+                throw ValidationError("line \(lineNumber) of standard input: expected a string in field \"output\"")
+            }
+            var writer = JSONWriter()
+            writer.object { o in
+                o.member("pairs") { json in
+                    json.array { array in
+                        for pair in SynthesizerOutputParser.parse(output) {
+                            array.element { $0.object { p in p.member("Q") { $0.string(pair.question) }; p.member("A") { $0.string(pair.answer) } } }
+                        }
+                    }
+                }
+            }
+            print(String(decoding: writer.bytes, as: UTF8.self))
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+import JSONLines
+import Store
+
+/// Reads a JSONL file of instruction data into a new named set, in one transaction: a bad
+/// line stops the ingest and the file changes nothing, unless `skipInvalid` skips and counts it.
+///
+///     let summary = try InstructionIngester(store: store).ingest(path: "tasks.jsonl", name: "synth-tasks")
+///     print(summary.added, summary.kind)
+public struct InstructionIngester {
+    /// What one ingest did.
+    public struct Summary: Equatable, Sendable {
+        public var setId: Int64
+        public var kind: InstructionExample.Kind
+        public var added: Int
+        public var duplicates: Int
+        public var skipped: [InstructionDataError]
+    }
+
+    public var store: Store
+    public var skipInvalid: Bool
+
+    public init(store: Store, skipInvalid: Bool = false) {
+        self.store = store
+        self.skipInvalid = skipInvalid
+    }
+
+    public func ingest(path: String, name: String) throws -> Summary {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InstructionDataError.unreadable(path: path, reason: "no such file or not readable")
+        }
+        let bytes = [UInt8](data)
+        var examples: [(line: Int, example: InstructionExample)] = []
+        var skipped: [InstructionDataError] = []
+        var kind: InstructionExample.Kind?
+        var lineNumber = 0
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            lineNumber += 1
+            var lineBytes = Array(line)
+            if lineBytes.last == 0x0D { lineBytes.removeLast() }
+            if lineBytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            do throws(InstructionDataError) {
+                guard String(validating: lineBytes, as: UTF8.self) != nil else { throw .invalidUTF8(path: path, line: lineNumber) }
+                let example = try InstructionExample.parse(line: lineBytes, path: path, line: lineNumber)
+                if let kind, kind != example.kind { throw .mixedKinds(path: path, line: lineNumber, expected: kind.rawValue) }
+                kind = example.kind
+                examples.append((lineNumber, example))
+            } catch {
+                if !skipInvalid { throw error }
+                skipped.append(error)
+            }
+        }
+        guard let kind else { throw InstructionDataError.empty(path: path) }
+        return try store.write { db in
+            let setId = try MixingRepository.createInstructionSet(name: name, kind: kind, path: path, in: db)
+            var added = 0
+            for (line, example) in examples where try MixingRepository.insertExample(example, setId: setId, line: line, in: db) { added += 1 }
+            return Summary(setId: setId, kind: kind, added: added, duplicates: examples.count - added, skipped: skipped)
+        }
+    }
+}

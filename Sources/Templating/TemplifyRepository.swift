@@ -1,0 +1,174 @@
+import Crypto
+import Foundation
+import GRDB
+import Synthesis
+
+/// The only place `augmented_texts` and `augmented_text_raw_texts` are read and written, and
+/// where templify reads a run's chains from the synthesis tables. Functions run inside the
+/// caller's transaction.
+///
+///     let chains = try store.read { db in try TemplifyRepository.chains(run: 1, in: db) }
+///     let row = try store.read { db in try TemplifyRepository.augmentedText(id: 5, in: db) }
+///     let again = try store.read { db in try TemplifyRepository.rebuild(row, in: db) }   // again.text == row.text
+public enum TemplifyRepository {
+    // MARK: - Chains
+
+    /// The chains of a finished run, ordered by their first request (round, then position).
+    /// A chain starts at a done request that does not inherit from its predecessor and follows
+    /// the `inherits_from_previous` links forward. Failed requests have no pairs and are left
+    /// out (their raw texts stay raw).
+    public static func chains(run runId: Int64, in db: Database) throws -> [TemplifyChain] {
+        _ = try SynthesisRepository.run(runId, in: db)
+        let open = try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM synth_requests WHERE run_id = ? AND status IN ('pending', 'leased')
+            """, arguments: [runId]) ?? 0
+        let waiting = try Int.fetchOne(db, sql: """
+            SELECT texts_total - (SELECT count(*) FROM synth_requests WHERE run_id = ?) FROM synth_runs WHERE id = ?
+            """, arguments: [runId, runId]) ?? 0
+        guard open + waiting == 0 else { throw TemplateError.unfinishedRun(run: runId, open: open + waiting) }
+
+        var entries: [Int64: TemplifyEntry] = [:]
+        var order: [Int64] = []
+        let requests = try Row.fetchCursor(db, sql: """
+            SELECT q.id, q.raw_text_id, r.text FROM synth_requests q JOIN raw_texts r ON r.id = q.raw_text_id
+            WHERE q.run_id = ? AND q.status = 'done' ORDER BY q.round, q.position
+            """, arguments: [runId])
+        while let row = try requests.next() {
+            let id: Int64 = row["id"]
+            entries[id] = TemplifyEntry(requestId: id, rawTextId: row["raw_text_id"], text: row["text"], pairs: [])
+            order.append(id)
+        }
+        let pairs = try Row.fetchCursor(db, sql: """
+            SELECT p.id, p.request_id, p.question, p.answer FROM instruction_pairs p
+            JOIN synth_requests q ON q.id = p.request_id
+            WHERE q.run_id = ? AND q.status = 'done' ORDER BY p.request_id, p.position
+            """, arguments: [runId])
+        while let row = try pairs.next() {
+            entries[row["request_id"]]?.pairs.append(TemplifyPair(id: row["id"], pair: QAPair(question: row["question"], answer: row["answer"])))
+        }
+        var next: [Int64: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT l.previous_request_id, l.request_id FROM synth_chain_links l JOIN synth_requests q ON q.id = l.request_id
+            WHERE q.run_id = ? AND l.inherits_from_previous = 1
+            """, arguments: [runId]) {
+            next[row["previous_request_id"]] = row["request_id"]
+        }
+        let continuations = Set(next.values)
+        var chains: [TemplifyChain] = []
+        for head in order where !continuations.contains(head) {
+            var chain: [TemplifyEntry] = []
+            var current: Int64? = head
+            while let id = current, let entry = entries[id] {
+                chain.append(entry)
+                current = next[id]
+            }
+            chains.append(TemplifyChain(entries: chain))
+        }
+        return chains
+    }
+
+    /// The entries of a stored chain, from its recorded request ids.
+    static func entries(requestIds: [Int64], in db: Database) throws -> [TemplifyEntry] {
+        try requestIds.map { requestId in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT q.raw_text_id, r.text FROM synth_requests q JOIN raw_texts r ON r.id = q.raw_text_id WHERE q.id = ?
+                """, arguments: [requestId]) else {
+                throw TemplateError.corruptRecord(augmentedTextId: 0, field: "request_ids (no request \(requestId))")
+            }
+            let pairs = try Row.fetchAll(db, sql: """
+                SELECT id, question, answer FROM instruction_pairs WHERE request_id = ? ORDER BY position
+                """, arguments: [requestId]).map { TemplifyPair(id: $0["id"], pair: QAPair(question: $0["question"], answer: $0["answer"])) }
+            return TemplifyEntry(requestId: requestId, rawTextId: row["raw_text_id"], text: row["text"], pairs: pairs)
+        }
+    }
+
+    // MARK: - Writing
+
+    /// The stored texts of a run and seed: first request id → (row id, text hash).
+    public static func existing(run runId: Int64, seed: Int64, in db: Database) throws -> [Int64: (id: Int64, sha256: Data)] {
+        var result: [Int64: (id: Int64, sha256: Data)] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, first_request_id, sha256 FROM augmented_texts WHERE run_id = ? AND seed = ?",
+                                    arguments: [runId, seed]) {
+            result[row["first_request_id"]] = (row["id"], row["sha256"])
+        }
+        return result
+    }
+
+    /// Removes a run's texts for one seed (their raw-text links go with them).
+    @discardableResult
+    public static func deleteTexts(run runId: Int64, seed: Int64, in db: Database) throws -> Int {
+        try db.execute(sql: "DELETE FROM augmented_texts WHERE run_id = ? AND seed = ?", arguments: [runId, seed])
+        return db.changesCount
+    }
+
+    public static func textHash(_ text: String) -> Data {
+        Data(SHA256.hash(data: Data(text.utf8)))
+    }
+
+    /// Stores one rendered chain and its raw-text links; returns the new row id.
+    @discardableResult
+    public static func insert(_ rendered: RenderedText, chain: TemplifyChain, run runId: Int64, seed: Int64,
+                              in db: Database) throws -> Int64 {
+        let insertText = try db.cachedStatement(sql: """
+            INSERT INTO augmented_texts (run_id, first_request_id, seed, mode, inverted, template_ids, option_orders,
+                                         request_ids, raw_text_ids, pair_ids, text, sha256)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let insertLink = try db.cachedStatement(sql: """
+            INSERT INTO augmented_text_raw_texts (augmented_text_id, raw_text_id, position) VALUES (?, ?, ?)
+            """)
+        let rawTextIds = chain.entries.map(\.rawTextId)
+        try insertText.execute(arguments: [
+            runId, chain.firstRequestId, seed, rendered.choices.mode.rawValue, rendered.choices.inverted,
+            AugmentedText.json(rendered.templateIds), rendered.choices.optionOrdersJSON,
+            AugmentedText.json(chain.entries.map(\.requestId)), AugmentedText.json(rawTextIds),
+            AugmentedText.json(rendered.pairIds), rendered.text, textHash(rendered.text),
+        ])
+        let id = db.lastInsertedRowID
+        for (position, rawTextId) in rawTextIds.enumerated() {
+            try insertLink.execute(arguments: [id, rawTextId, position])
+        }
+        return id
+    }
+
+    // MARK: - Reading and rebuilding
+
+    public static func augmentedText(id: Int64, in db: Database) throws -> AugmentedText {
+        guard let row = try AugmentedText.fetchOne(db, key: id) else { throw TemplateError.unknownAugmentedText(id) }
+        return row
+    }
+
+    /// Renders a stored text again from its row alone: its chain (request ids → raw texts and
+    /// pairs), its recorded mode, inversion, templates (by id) and option orders. No random
+    /// number is drawn, so the result does not depend on the current catalog.
+    public static func rebuild(_ row: AugmentedText, in db: Database) throws -> RenderedText {
+        guard let requestIds = row.requestIdList else { throw TemplateError.corruptRecord(augmentedTextId: row.id, field: "request_ids") }
+        guard let templateIds = row.templateIdList else { throw TemplateError.corruptRecord(augmentedTextId: row.id, field: "template_ids") }
+        guard let mode = ComprehensionMode(rawValue: row.mode) else { throw TemplateError.corruptRecord(augmentedTextId: row.id, field: "mode") }
+        guard let optionOrders = TemplifyChoices.optionOrders(fromJSON: row.optionOrders) else {
+            throw TemplateError.corruptRecord(augmentedTextId: row.id, field: "option_orders")
+        }
+        let catalog = try TemplateRepository.catalog(ids: templateIds, in: db)
+        var templates: [TemplateFamily: Int64] = [:]
+        for id in templateIds {
+            guard let template = catalog.template(id: id) else { throw TemplateError.unknownTemplateId(id) }
+            templates[template.family] = id
+        }
+        let chain = TemplifyChain(entries: try entries(requestIds: requestIds, in: db))
+        let choices = TemplifyChoices(mode: mode, inverted: row.inverted, templates: templates, optionOrders: optionOrders)
+        do {
+            return try TemplifyRenderer.render(chain, choices: choices, catalog: catalog)
+        } catch TemplateError.corruptRecord(_, let field) {
+            throw TemplateError.corruptRecord(augmentedTextId: row.id, field: field)
+        }
+    }
+
+    /// The augmented texts of a run (one seed, or all), in id order.
+    public static func forEachText(run runId: Int64, seed: Int64?, in db: Database, _ body: (AugmentedText) throws -> Void) throws {
+        _ = try SynthesisRepository.run(runId, in: db)
+        let cursor = try AugmentedText.fetchCursor(db, sql: """
+            SELECT * FROM augmented_texts WHERE run_id = ? AND (? IS NULL OR seed = ?) ORDER BY id
+            """, arguments: [runId, seed, seed])
+        while let row = try cursor.next() { try body(row) }
+    }
+}

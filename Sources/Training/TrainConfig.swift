@@ -1,0 +1,146 @@
+import Foundation
+import Model
+
+/// Everything that shapes a training run besides the data and the seed: the model, the
+/// batch geometry and the optimisation schedule. Stored as JSON in `training_runs.config_json`
+/// and inside every checkpoint, so a run can be replayed and a resume checked.
+///
+///     var config = try TrainConfig.named("tiny")
+///     config.steps = 200
+///     let json = config.jsonString()
+public struct TrainConfig: Codable, Equatable, Sendable {
+    /// Preset name ("tiny", "small") or the path of the HF config.json the model was built from.
+    public var modelName: String
+    public var vocabSize: Int
+    public var hiddenSize: Int
+    public var intermediateSize: Int
+    public var layerCount: Int
+    public var headCount: Int
+    public var kvHeadCount: Int
+    public var maxPositions: Int
+    public var batchSize: Int
+    public var sequenceLength: Int
+    /// Micro-batches per optimizer step (gradients averaged over them).
+    public var gradientAccumulation: Int = 1
+    public var steps: Int
+    public var learningRate: Float = 3e-4
+    /// The cosine decays to `learningRate * minLearningRateRatio`.
+    public var minLearningRateRatio: Float = 0.1
+    public var warmupSteps: Int = 10
+    public var weightDecay: Float = 0.1
+    public var beta1: Float = 0.9
+    public var beta2: Float = 0.95
+    public var gradientClip: Float = 1.0
+    /// Write a checkpoint every this many steps (and at the end); 0: only at the end.
+    public var checkpointEvery: Int = 0
+
+    public init(model: ModelConfig, modelName: String, batchSize: Int, sequenceLength: Int, steps: Int) {
+        self.modelName = modelName
+        vocabSize = model.vocabSize
+        hiddenSize = model.hiddenSize
+        intermediateSize = model.intermediateSize
+        layerCount = model.layerCount
+        headCount = model.headCount
+        kvHeadCount = model.kvHeadCount
+        maxPositions = model.maxPositions
+        self.batchSize = batchSize
+        self.sequenceLength = sequenceLength
+        self.steps = steps
+    }
+
+    /// The shared benchmark geometries of ../shared/bench/torch_peer.py: tiny batch 8 × 256,
+    /// small batch 4 × 512.
+    public static func named(_ name: String) throws(TrainingError) -> TrainConfig {
+        guard let model = ModelConfig.preset(name) else {
+            throw .unknownConfig(name: name)
+        }
+        let (batch, sequence) = name == "tiny" ? (8, 256) : (4, 512)
+        return TrainConfig(model: model, modelName: name, batchSize: batch, sequenceLength: sequence, steps: 100)
+    }
+
+    /// A preset name, or a JSON file with any of this type's fields over the "tiny" defaults
+    /// (a field "base" may name another preset to start from).
+    public static func load(nameOrPath: String) throws(TrainingError) -> TrainConfig {
+        if ModelConfig.preset(nameOrPath) != nil { return try named(nameOrPath) }
+        guard let data = FileManager.default.contents(atPath: nameOrPath) else {
+            throw .unreadable(path: nameOrPath, reason: "no such file; use tiny, small or a JSON config file")
+        }
+        let object: [String: Any]
+        do {
+            guard let parsed = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw TrainingError.malformedConfig(path: nameOrPath, field: "(file)", reason: "expected a JSON object")
+            }
+            object = parsed
+        } catch let error as TrainingError {
+            throw error
+        } catch {
+            throw .malformedConfig(path: nameOrPath, field: "(file)", reason: "invalid JSON: \(error.localizedDescription)")
+        }
+        let base = (object["base"] as? String) ?? "tiny"
+        guard ModelConfig.preset(base) != nil else { throw .malformedConfig(path: nameOrPath, field: "base", reason: "unknown preset \"\(base)\"; use tiny or small") }
+        var merged = (try? JSONSerialization.jsonObject(with: try named(base).jsonData())) as? [String: Any] ?? [:]
+        for (key, value) in object where key != "base" { merged[key] = value }
+        do {
+            let bytes = try JSONSerialization.data(withJSONObject: merged)
+            return try JSONDecoder().decode(TrainConfig.self, from: bytes)
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.keyNotFound(_, context),
+                let DecodingError.valueNotFound(_, context), let DecodingError.dataCorrupted(context) {
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw .malformedConfig(path: nameOrPath, field: field.isEmpty ? "(file)" : field, reason: context.debugDescription)
+        } catch {
+            throw .malformedConfig(path: nameOrPath, field: "(file)", reason: error.localizedDescription)
+        }
+    }
+
+    /// The model architecture this config trains (Mistral, untied embeddings, bos 0 / eos 1).
+    public var modelConfig: ModelConfig {
+        ModelConfig(vocabSize: vocabSize, hiddenSize: hiddenSize, intermediateSize: intermediateSize, layerCount: layerCount,
+                    headCount: headCount, kvHeadCount: kvHeadCount, maxPositions: maxPositions)
+    }
+
+    /// Tokens consumed per optimizer step.
+    public var tokensPerStep: Int { batchSize * sequenceLength * gradientAccumulation }
+
+    /// Checks the relations the trainer relies on.
+    public func validate() throws(TrainingError) {
+        func check(_ ok: Bool, _ field: String, _ reason: String) throws(TrainingError) {
+            if !ok { throw .malformedConfig(path: modelName, field: field, reason: reason) }
+        }
+        try check(batchSize > 0, "batchSize", "must be positive")
+        try check(sequenceLength > 1, "sequenceLength", "must be at least 2")
+        try check(sequenceLength <= maxPositions, "sequenceLength", "exceeds maxPositions \(maxPositions)")
+        try check(gradientAccumulation > 0, "gradientAccumulation", "must be positive")
+        try check(steps > 0, "steps", "must be positive")
+        try check(learningRate > 0, "learningRate", "must be positive")
+        try check(minLearningRateRatio >= 0 && minLearningRateRatio <= 1, "minLearningRateRatio", "must be in [0, 1]")
+        try check(warmupSteps >= 0, "warmupSteps", "must not be negative")
+        try check(gradientClip > 0, "gradientClip", "must be positive")
+        try check(checkpointEvery >= 0, "checkpointEvery", "must not be negative")
+        do { try modelConfig.validate(path: modelName) } catch {
+            throw .malformedConfig(path: modelName, field: "model", reason: error.localizedDescription)
+        }
+    }
+
+    /// Canonical JSON (sorted keys): equal configs give equal bytes.
+    public func jsonData() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(self)) ?? Data()
+    }
+
+    public func jsonString() -> String { String(decoding: jsonData(), as: UTF8.self) }
+}
+
+extension TrainConfig {
+    /// Takes the architecture of an existing model (fine-tuning starts from its weights).
+    public mutating func adopt(_ model: ModelConfig, name: String) {
+        modelName = name
+        vocabSize = model.vocabSize
+        hiddenSize = model.hiddenSize
+        intermediateSize = model.intermediateSize
+        layerCount = model.layerCount
+        headCount = model.headCount
+        kvHeadCount = model.kvHeadCount
+        maxPositions = model.maxPositions
+    }
+}

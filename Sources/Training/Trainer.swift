@@ -1,0 +1,141 @@
+import Foundation
+import Model
+
+/// What one optimizer step did.
+///
+///     let metrics = try trainer.step()
+///     print(metrics.step, metrics.loss, metrics.tokensPerSecond)
+public struct StepMetrics: Equatable, Sendable {
+    /// 1-based: the number of optimizer steps done after this one.
+    public var step: Int
+    public var loss: Float
+    public var learningRate: Float
+    public var gradientNorm: Float
+    public var tokensPerSecond: Double
+}
+
+/// nanoGPT's loop for the decoder of the Model target: batch → forward → backward → clip →
+/// AdamW step. Everything that decides the next step — weights, optimizer moments, step
+/// count, data position — is in `checkpoint(to:)`, so a resumed trainer continues bit for bit.
+///
+///     let trainer = try Trainer(config: config, data: data, seed: 1)
+///     while trainer.stepCount < config.steps { let m = try trainer.step(); print(m.loss) }
+///     try trainer.checkpoint(to: "runs/a/step-000100")
+public final class Trainer {
+    public let config: TrainConfig
+    public let model: DecoderModel
+    public let optimizer: AdamW
+    public let data: TrainingData
+    public let seed: UInt64
+    public private(set) var stepCount: Int
+    public private(set) var cursor: DataCursor
+
+    /// A fresh run: the model from `initialModel` (fine-tuning) or randomly initialised from `seed`.
+    public init(config: TrainConfig, data: TrainingData, seed: UInt64, initialModel: DecoderModel? = nil) throws(TrainingError) {
+        try config.validate()
+        try Self.check(data: data, config: config)
+        self.config = config
+        self.data = data
+        self.seed = seed
+        if let initialModel {
+            model = initialModel
+        } else {
+            do { model = try DecoderModel(config: config.modelConfig) } catch { throw .model(error.localizedDescription) }
+            model.randomize(seed: seed)
+        }
+        optimizer = AdamW(model: model, learningRate: config.learningRate, beta1: config.beta1, beta2: config.beta2,
+                          weightDecay: config.weightDecay)
+        stepCount = 0
+        cursor = DataCursor(sequenceCount: data.sequenceCount, seed: seed)
+    }
+
+    /// Continues the run a checkpoint was written from. The data must be the same (identity),
+    /// and so must the config, except for `steps` and `checkpointEvery`, which may be extended.
+    public init(resuming checkpoint: Checkpoint, config: TrainConfig, data: TrainingData) throws(TrainingError) {
+        let state = checkpoint.state
+        try config.validate()
+        try Self.check(data: data, config: config)
+        guard state.dataIdentity == data.identity else {
+            throw .resumeMismatch(path: checkpoint.directory, reason: "it was trained on data \(state.dataIdentity), not \(data.identity)")
+        }
+        var comparable = config
+        comparable.steps = state.config.steps
+        comparable.checkpointEvery = state.config.checkpointEvery
+        guard comparable == state.config else {
+            throw .resumeMismatch(path: checkpoint.directory, reason: "its config was \(state.config.jsonString())")
+        }
+        self.config = config
+        self.data = data
+        seed = state.seed
+        model = checkpoint.model
+        optimizer = AdamW(model: model, learningRate: config.learningRate, beta1: config.beta1, beta2: config.beta2,
+                          weightDecay: config.weightDecay)
+        do { try optimizer.restore(checkpoint.optimizer) } catch { throw .corruptCheckpoint(path: checkpoint.directory, reason: error.localizedDescription) }
+        stepCount = state.step
+        cursor = DataCursor(sequenceCount: data.sequenceCount, seed: state.seed, position: state.dataPosition)
+        guard cursor.generator == state.rng, cursor.epoch == state.epoch else {
+            throw .resumeMismatch(path: checkpoint.directory, reason: "its RNG state does not match seed \(state.seed) at data position \(state.dataPosition)")
+        }
+    }
+
+    static func check(data: TrainingData, config: TrainConfig) throws(TrainingError) {
+        guard data.sequenceCount > 0 else { throw .noData(reason: "the data has no complete sequence") }
+        guard data.sequenceLength == config.sequenceLength else {
+            throw .malformedConfig(path: config.modelName, field: "sequenceLength",
+                                   reason: "\(config.sequenceLength) differs from the data's sequence length \(data.sequenceLength)")
+        }
+    }
+
+    /// One optimizer step over `gradientAccumulation` micro-batches of `batchSize` sequences.
+    public func step() throws(TrainingError) -> StepMetrics {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let B = config.batchSize, T = config.sequenceLength
+        model.zeroGradients()
+        var lossSum: Float = 0
+        for _ in 0..<config.gradientAccumulation {
+            let (tokens, targets, mask) = nextBatch(B: B, T: T)
+            do {
+                lossSum += try model.forward(tokens: tokens, batchSize: B, sequenceLength: T, targets: targets, mask: mask) ?? 0
+                try model.backward()
+            } catch {
+                throw .model(error.localizedDescription)
+            }
+        }
+        if config.gradientAccumulation > 1 { model.scaleGradients(by: 1 / Float(config.gradientAccumulation)) }
+        let norm = model.clipGradients(maxNorm: config.gradientClip)
+        let lr = learningRate(step: stepCount, config: config)
+        optimizer.update(model, learningRate: lr)
+        stepCount += 1
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return StepMetrics(step: stepCount, loss: lossSum / Float(config.gradientAccumulation), learningRate: lr,
+                           gradientNorm: norm, tokensPerSecond: Double(config.tokensPerStep) / max(seconds, 1e-9))
+    }
+
+    /// Inputs, next-token targets (-1 past each sequence's end) and the loss mask, [B, T].
+    private func nextBatch(B: Int, T: Int) -> ([Int32], [Int32], [Float]?) {
+        var tokens: [Int32] = [], targets: [Int32] = [], mask: [Float] = []
+        tokens.reserveCapacity(B * T)
+        targets.reserveCapacity(B * T)
+        var anyMask = false
+        for _ in 0..<B {
+            let sequence = data.sequence(cursor.next())
+            tokens += sequence.tokens
+            targets += sequence.tokens.dropFirst()
+            targets.append(-1)
+            if let m = sequence.lossMask { anyMask = true; mask += m } else { mask += repeatElement(1, count: T) }
+        }
+        return (tokens, targets, anyMask ? mask : nil)
+    }
+
+    /// The trainer's state for a checkpoint.
+    public var state: TrainerState {
+        TrainerState(step: stepCount, dataPosition: cursor.position, epoch: cursor.epoch, rng: cursor.generator,
+                     seed: seed, dataIdentity: data.identity, config: config)
+    }
+
+    /// Writes a checkpoint of the current step; returns its SHA-256.
+    @discardableResult
+    public func checkpoint(to directory: String, interruptAfter: Checkpoint.Stage? = nil) throws(TrainingError) -> String {
+        try Checkpoint.write(to: directory, model: model, optimizer: optimizer, state: state, interruptAfter: interruptAfter)
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+import Store
+
+/// A row of `training_runs`.
+///
+///     var run = TrainingRunRecord(snapshotId: 3, mode: "pretrain", configJSON: json, seed: 1, outDir: "runs/a")
+///     try TrainingRepository.insertRun(&run, in: db)
+public struct TrainingRunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable, Equatable {
+    public static let databaseTableName = "training_runs"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public var id: Int64?
+    public var snapshotId: Int64?
+    public var instructionSetId: Int64?
+    public var mode: String
+    public var configJson: String
+    public var seed: Int64
+    public var outDir: String
+    public var resumedFrom: Int64?
+    public var status: String = "running"
+
+    public init(snapshotId: Int64? = nil, instructionSetId: Int64? = nil, mode: String, configJSON: String, seed: Int64, outDir: String, resumedFrom: Int64? = nil) {
+        self.snapshotId = snapshotId
+        self.instructionSetId = instructionSetId
+        self.mode = mode
+        configJson = configJSON
+        self.seed = seed
+        self.outDir = outDir
+        self.resumedFrom = resumedFrom
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A row of `checkpoints`.
+///
+///     let newest = try TrainingRepository.checkpoints(runId: 1, in: db).last
+public struct CheckpointRecord: Codable, FetchableRecord, Sendable, Equatable {
+    public var id: Int64
+    public var runId: Int64
+    public var step: Int
+    public var path: String
+    public var sha256: String
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+}
+
+/// The only place Training's SQL lives: runs, checkpoints and per-step metrics.
+///
+///     try store.write { db in try TrainingRepository.insertMetrics(metrics, runId: id, in: db) }
+public enum TrainingRepository {
+    public static func insertRun(_ run: inout TrainingRunRecord, in db: Database) throws {
+        try run.insert(db)
+    }
+
+    public static func finishRun(id: Int64, status: String, in db: Database) throws {
+        try db.execute(sql: "UPDATE training_runs SET status = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+                       arguments: [status, id])
+    }
+
+    public static func insertMetrics(_ metrics: StepMetrics, runId: Int64, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO train_metrics (run_id, step, loss, lr, grad_norm, tokens_per_s) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [runId, metrics.step, Double(metrics.loss), Double(metrics.learningRate), Double(metrics.gradientNorm), metrics.tokensPerSecond])
+    }
+
+    @discardableResult
+    public static func insertCheckpoint(runId: Int64, step: Int, path: String, sha256: String, in db: Database) throws -> Int64 {
+        try db.execute(sql: "INSERT OR REPLACE INTO checkpoints (run_id, step, path, sha256) VALUES (?, ?, ?, ?)",
+                       arguments: [runId, step, path, sha256])
+        return db.lastInsertedRowID
+    }
+
+    /// The newest checkpoint recorded for a directory (resolved to an absolute path).
+    public static func checkpoint(path: String, in db: Database) throws -> CheckpointRecord? {
+        try CheckpointRecord.fetchOne(db, sql: "SELECT id, run_id, step, path, sha256 FROM checkpoints WHERE path = ? ORDER BY id DESC LIMIT 1",
+                                      arguments: [path])
+    }
+
+    public static func checkpoints(runId: Int64, in db: Database) throws -> [CheckpointRecord] {
+        try CheckpointRecord.fetchAll(db, sql: "SELECT id, run_id, step, path, sha256 FROM checkpoints WHERE run_id = ? ORDER BY step",
+                                      arguments: [runId])
+    }
+
+    /// (step, loss) of a run in step order.
+    public static func losses(runId: Int64, in db: Database) throws -> [(step: Int, loss: Double)] {
+        try Row.fetchAll(db, sql: "SELECT step, loss FROM train_metrics WHERE run_id = ? ORDER BY step", arguments: [runId])
+            .map { ($0["step"], $0["loss"]) }
+    }
+}
