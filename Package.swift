@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "Evaluation",
             dependencies: [
-                "Store", "Corpus", "Model", "Tokenization", "JSONLines", "Randomness",
+                "Store", "Corpus", "Model", "Tokenization", "Mixing", "JSONLines", "Randomness",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
@@ -111,12 +111,12 @@ let package = Package(
         .testTarget(name: "JSONLinesTests", dependencies: ["JSONLines"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Store", "JSONLines"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Randomness"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Store", "Corpus", "Model", "Tokenization", "Mixing", "Randomness", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MixingTests", dependencies: ["Mixing", "Store", "Corpus", "JSONLines", "Randomness", "Tokenization"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Mixing", "Model", "Store", "Corpus", "Randomness", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
-        .testTarget(name: "ModelTests", dependencies: ["Model", "Randomness"]),
-        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "Corpus", "Store", "JSONLines"]),
         .testTarget(name: "TemplatingTests", dependencies: ["Templating", "Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Store", "Corpus", "Model", "Tokenization", "Randomness", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "Corpus", "Store", "JSONLines"]),
     ]
 )

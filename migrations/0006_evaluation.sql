@@ -27,15 +27,12 @@ CREATE INDEX eval_items_by_task_split ON eval_items(task_id, split);
 
 -- One evaluation of one model: a multiple-choice task (task_id, shots, seed) or held-out
 -- perplexity (task_id NULL). The model is a directory, a training checkpoint, or both.
--- checkpoint_id is a checkpoints(id) of the Training stage, deliberately not a declared foreign
--- key: SQLite refuses inserts that name a parent table the database does not have, and
--- evaluating a model directory must work in a database without training tables.
 CREATE TABLE eval_runs (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL CHECK (kind IN ('multiple_choice', 'perplexity')),
     task_id INTEGER REFERENCES eval_tasks(id),
     model_path TEXT,
-    checkpoint_id INTEGER,
+    checkpoint_id INTEGER REFERENCES checkpoints(id),
     -- The tokenizer the texts were encoded with: a tokenizer.json path, or "bytes".
     tokenizer TEXT NOT NULL,
     split TEXT NOT NULL,

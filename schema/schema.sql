@@ -133,7 +133,7 @@ CREATE TABLE synth_requests (
     latency_seconds REAL,
     status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'leased', 'done', 'failed')),
     attempts INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT,                                   -- why the last try failed (kept on success if a backend retried)
+    last_error TEXT,
     lease_owner TEXT,
     lease_expires_at REAL,                             -- Unix time in seconds
     completed_at TEXT,
@@ -375,15 +375,12 @@ CREATE INDEX eval_items_by_task_split ON eval_items(task_id, split);
 
 -- One evaluation of one model: a multiple-choice task (task_id, shots, seed) or held-out
 -- perplexity (task_id NULL). The model is a directory, a training checkpoint, or both.
--- checkpoint_id is a checkpoints(id) of the Training stage, deliberately not a declared foreign
--- key: SQLite refuses inserts that name a parent table the database does not have, and
--- evaluating a model directory must work in a database without training tables.
 CREATE TABLE eval_runs (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL CHECK (kind IN ('multiple_choice', 'perplexity')),
     task_id INTEGER REFERENCES eval_tasks(id),
     model_path TEXT,
-    checkpoint_id INTEGER,
+    checkpoint_id INTEGER REFERENCES checkpoints(id),
     -- The tokenizer the texts were encoded with: a tokenizer.json path, or "bytes".
     tokenizer TEXT NOT NULL,
     split TEXT NOT NULL,

@@ -4,7 +4,7 @@ Usage:
     /work/peers/bin/python scripts/eval_parity.py IPT_BINARY WORKDIR [bytes|bpe|bpe-bos]
 
 Builds, under WORKDIR, a small random HF Mistral model with its tokenizer.json (`bytes`: a
-byte-level BPE with no merges, ids = UTF-8 bytes, scored by `ipt eval --tokenizer bytes`;
+byte-level BPE with no merges, ids = UTF-8 bytes, scored by `ipt eval --tokenizer raw-bytes`;
 `bpe`: a 512-token byte-level BPE trained on the task's own text, read by ipt from the model
 directory; `bpe-bos`: the same with a post-processor that prepends <s>, as Llama's does), a JSONL multiple-choice task (test + train items; unicode choices, contexts with
 trailing white space) and a local lm-eval task YAML over the same file. Then it runs
@@ -130,7 +130,7 @@ def compare(task, shots, sampler):
         harness_lls[s["doc_id"]] = [float(r[0][0]) for r in s["resps"]]
     args = [ipt, "eval", "--db", db, "--model", model_dir, "--task", "parity", "--shots", str(shots), "--fewshot-sampler", sampler]
     if mode == "bytes":
-        args += ["--tokenizer", "bytes"]
+        args += ["--tokenizer", "raw-bytes"]
     ours = json.loads(subprocess.run(args, check=True, capture_output=True, text=True).stdout)
     con = sqlite3.connect(db)
     rows = con.execute("""SELECT i.line, e.logprobs FROM eval_results e JOIN eval_items i ON i.id = e.item_id

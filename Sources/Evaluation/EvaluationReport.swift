@@ -44,7 +44,7 @@ public struct EvaluationReport: Sendable {
             metrics[run.id] = try EvaluationRepository.metrics(runId: run.id, in: db)
             rounded[run.id] = try EvaluationRepository.roundedMetrics(runId: run.id, in: db)
         }
-        let checkpoints = try TrainingHistory.checkpointSteps(in: db)
+        let checkpoints = try TrainingHistory.checkpointPositions(in: db)
 
         func column(_ run: EvalRun) -> String {
             let sampler = run.shots > 0 && run.fewshotSampler != "random" ? ", \(run.fewshotSampler)" : ""
@@ -121,16 +121,25 @@ public struct EvaluationReport: Sendable {
             let xLabel = byCheckpoint ? (checkpoints.isEmpty ? "checkpoint id" : "training step") : "eval run id"
             func x(_ run: EvalRun) -> Double {
                 guard let checkpoint = run.checkpointId else { return Double(run.id) }
-                return Double(checkpoints[checkpoint] ?? checkpoint)
+                return Double(checkpoints[checkpoint]?.step ?? checkpoint)
             }
             let sorted = columnRuns.filter { !byCheckpoint || $0.checkpointId != nil }.sorted { (x($0), $0.id) < (x($1), $1.id) }
+            // One line per training run: steps of different runs are not one curve.
+            var groups: [(label: String, runs: [EvalRun])] = []
+            for run in sorted {
+                let trainingRun = run.checkpointId.flatMap { checkpoints[$0]?.trainingRunId }
+                let label = trainingRun.map { " (training run \($0))" } ?? ""
+                if let index = groups.firstIndex(where: { $0.label == label }) { groups[index].runs.append(run) } else { groups.append((label, [run])) }
+            }
             let isPerplexity = columnRuns.first?.kind == .perplexity
             let names = isPerplexity ? ["bits_per_byte"] : ["acc", "acc_norm"]
             var chart = LineChart(title: columnName + (byCheckpoint ? " by checkpoint" : " by run"), xLabel: xLabel,
                                   yLabel: isPerplexity ? "bits per byte" : "accuracy", yRange: isPerplexity ? nil : 0...1)
             chart.integerX = true
-            chart.series = names.map { name in
-                LineChart.Series(name: name, points: sorted.compactMap { run in value(run, name).map { (x(run), $0.value) } })
+            chart.series = groups.flatMap { group in
+                names.map { name in
+                    LineChart.Series(name: name + group.label, points: group.runs.compactMap { run in value(run, name).map { (x(run), $0.value) } })
+                }
             }
             plots.append(("scores-\(slug(columnName)).svg", chart.svg()))
         }

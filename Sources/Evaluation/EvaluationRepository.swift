@@ -103,19 +103,21 @@ public enum EvaluationRepository {
         return texts
     }
 
-    /// The model directory of a training checkpoint. The `checkpoints` table belongs to the
-    /// Training stage; its directory column is read by name so this stage need not know more.
-    public static func checkpointDirectory(id: Int64, in db: Database) throws -> String {
-        guard try db.tableExists("checkpoints") else {
-            throw EvaluationError.unknownCheckpoint(id: id, reason: "this database has no checkpoints table (train a model first, or evaluate a directory with --model DIR)")
-        }
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM checkpoints WHERE id = ?", arguments: [id]) else {
+    /// A training checkpoint's directory and, when it was trained from a snapshot, the snapshot's
+    /// tokenizer name and whether its packing put `<s>` before every document.
+    public static func checkpoint(id: Int64, in db: Database) throws -> (directory: String, tokenizer: String?, beginsWithBOS: Bool) {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT c.path, s.tokenizer, s.packing_json
+            FROM checkpoints c
+            JOIN training_runs r ON r.id = c.run_id
+            LEFT JOIN snapshots s ON s.id = r.snapshot_id
+            WHERE c.id = ?
+            """, arguments: [id]) else {
             throw EvaluationError.unknownCheckpoint(id: id, reason: "no such checkpoint; list them with `ipt sql \"SELECT * FROM checkpoints\"`")
         }
-        for column in ["directory", "path", "model_path", "dir"] {
-            if let directory: String = row[column] { return directory }
-        }
-        throw EvaluationError.unknownCheckpoint(id: id, reason: "its row names no directory (expected a directory or path column)")
+        let packing: String? = row["packing_json"]
+        let bos = packing.flatMap { try? JSONParser.parse($0) }?["bos"]?.stringValue
+        return (row["path"], row["tokenizer"], bos.map { $0 == "document" } ?? true)
     }
 
     public static func runs(ids: [Int64]?, in db: Database) throws -> [EvalRun] {

@@ -20,9 +20,9 @@ public protocol ScoringTokenizer {
 /// the offset are free for special tokens). Byte-level models such as ByT5 use it; tests use it
 /// because its token boundaries are obvious by hand.
 ///
-///     let tokenizer = ByteTokenizer(offset: 1, beginningOfSequence: 0)
+///     let tokenizer = RawByteTokenizer(offset: 1, beginningOfSequence: 0)
 ///     tokenizer.scoringIds("hi", addSpecialTokens: true)   // [0, 105, 106]
-public struct ByteTokenizer: ScoringTokenizer, Sendable {
+public struct RawByteTokenizer: ScoringTokenizer, Sendable {
     public let offset: Int32
     public let beginningOfSequence: Int32?
 

@@ -5,7 +5,7 @@ import GRDB
 /// are found by name so evaluation reports work on databases with or without training.
 ///
 ///     let curves = try TrainingHistory.lossCurves(in: db)      // [] before any training
-///     let steps = try TrainingHistory.checkpointSteps(in: db)  // checkpoint id → step
+///     let positions = try TrainingHistory.checkpointPositions(in: db)  // checkpoint id → run, step
 public enum TrainingHistory {
     /// One training run's loss series by step: `curve.series.map(\.name)` is e.g. ["loss", "eval_loss"].
     public struct LossCurve: Sendable {
@@ -38,10 +38,22 @@ public enum TrainingHistory {
         }
     }
 
-    public static func checkpointSteps(in db: Database) throws -> [Int64: Int64] {
-        guard try db.tableExists("checkpoints"), try db.columns(in: "checkpoints").contains(where: { $0.name == "step" }) else { return [:] }
-        var steps: [Int64: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, step FROM checkpoints") { steps[row["id"]] = row["step"] }
-        return steps
+    /// Where a checkpoint sits in training: its run and step.
+    public struct CheckpointPosition: Sendable, Equatable {
+        public var trainingRunId: Int64?
+        public var step: Int64
+    }
+
+    /// Checkpoint id → its training run and step (empty without a checkpoints table).
+    public static func checkpointPositions(in db: Database) throws -> [Int64: CheckpointPosition] {
+        guard try db.tableExists("checkpoints") else { return [:] }
+        let columns = Set(try db.columns(in: "checkpoints").map(\.name))
+        guard columns.contains("step") else { return [:] }
+        let run = columns.contains("run_id") ? "run_id" : "NULL"
+        var positions: [Int64: CheckpointPosition] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, \(run) AS run, step FROM checkpoints") {
+            positions[row["id"]] = CheckpointPosition(trainingRunId: row["run"], step: row["step"])
+        }
+        return positions
     }
 }

@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func evaluatorRefusesMoreShotsThanTrainItems() throws {
-        let evaluator = Evaluator(model: try uniformModel(), tokenizer: ByteTokenizer())
+        let evaluator = Evaluator(model: try uniformModel(), tokenizer: RawByteTokenizer())
         #expect(throws: EvaluationError.notEnoughFewShotItems(task: "t", requested: 13, available: 12)) {
             _ = try evaluator.evaluate(items: pool + tests, shots: 13, taskName: "t")
         }

@@ -27,10 +27,25 @@ import Testing
             try db.execute(sql: "INSERT INTO sources (name) VALUES ('s')")
             try db.execute(sql: "INSERT INTO raw_texts (source_id, split, text, sha256, char_count, byte_count) VALUES (1, 'heldout', 'x', zeroblob(32), 1, 1)")
             _ = try EvaluationRepository.recordPerplexityRun(perplexity, model: EvaluatedModel(path: "runs/m1", tokenizer: "bytes"), in: db)
-            // The Training stage's table, when this branch does not have it yet: loss by step.
-            if try !db.tableExists("train_metrics") {
-                try db.execute(sql: "CREATE TABLE train_metrics (run_id INTEGER, step INTEGER, loss REAL)")
-                for step in 0..<20 { try db.execute(sql: "INSERT INTO train_metrics VALUES (1, ?, ?)", arguments: [step * 10, 6 - 0.2 * Double(step)]) }
+            // A training run as the Training stage records it: loss per step and two checkpoints,
+            // each evaluated on the task.
+            try db.execute(sql: "INSERT INTO instruction_sets (name, kind, path) VALUES ('general', 'general', 'g.jsonl')")
+            try db.execute(sql: """
+                INSERT INTO training_runs (instruction_set_id, mode, config_json, seed, out_dir) VALUES (1, 'synthesizer', '{}', 0, 'out')
+                """)
+            for step in 0..<20 {
+                try db.execute(sql: "INSERT INTO train_metrics (run_id, step, loss, lr, grad_norm, tokens_per_s) VALUES (1, ?, ?, 0.001, 1, 100)",
+                               arguments: [step * 10, 6 - 0.2 * Double(step)])
+            }
+            for (checkpoint, step) in [(1, 100), (2, 190)] {
+                try db.execute(sql: "INSERT INTO checkpoints (id, run_id, step, path, sha256) VALUES (?, 1, ?, ?, 'x')",
+                               arguments: [checkpoint, step, "out/step-\(step)"])
+                let results = try EvaluationRepository.items(taskId: task.id, in: db).map {
+                    ItemResult(item: $0, logLikelihoods: $0.id <= Int64(checkpoint + 1) ? [-1, -2] : [-2, -1], exampleIds: [])
+                }
+                _ = try EvaluationRepository.recordRun(MultipleChoiceScores(results: results), task: task,
+                                                       model: EvaluatedModel(path: "out/step-\(step)", checkpointId: Int64(checkpoint), tokenizer: "bytes"),
+                                                       split: .test, shots: 1, seed: 0, in: db)
             }
         }
         return store
@@ -42,7 +57,7 @@ import Testing
         let rows = try store.read { db in
             try Row.fetchAll(db, sql: "SELECT run_id, metric, printf('%.4f', value) AS value, printf('%.4f', stderr) AS stderr FROM eval_scores")
         }
-        #expect(rows.count == 9)
+        #expect(rows.count == 15)
         for row in rows {
             #expect(report.markdown.contains(row["value"] as String), "\(row)")
         }
@@ -59,7 +74,8 @@ import Testing
         let names = report.plots.map(\.name)
         #expect(names.contains("scores-capitals-0-shot.svg"))
         #expect(names.contains("scores-held-out-perplexity.svg"))
-        if names.contains("loss-run-1.svg") == false { Issue.record("no loss curve among \(names)") }
+        #expect(names.contains("loss-run-1.svg"))
+        #expect(names.contains("scores-capitals-1-shot.svg"))
         for plot in report.plots {
             let parser = XMLParser(data: Data(plot.svg.utf8))
             #expect(parser.parse(), "\(plot.name) is not well-formed XML")
@@ -67,6 +83,13 @@ import Testing
         }
         let scores = try #require(report.plots.first { $0.name == "scores-capitals-0-shot.svg" })
         #expect(scores.svg.components(separatedBy: "<polyline").count - 1 == 2)  // acc and acc_norm
+        // Checkpoint runs are plotted against their training step, one line per training run.
+        let byCheckpoint = try #require(report.plots.first { $0.name == "scores-capitals-1-shot.svg" })
+        #expect(byCheckpoint.svg.contains("training step"))
+        #expect(byCheckpoint.svg.contains("acc (training run 1)"))
+        #expect(byCheckpoint.svg.contains(">190<") || byCheckpoint.svg.contains(">180<"))
+        let loss = try #require(report.plots.first { $0.name == "loss-run-1.svg" })
+        #expect(loss.svg.contains("<polyline"))
         let directory = temporaryPath("out")
         try report.write(to: directory)
         #expect(FileManager.default.fileExists(atPath: directory + "/report.md"))

@@ -2,6 +2,7 @@ import Corpus
 import Foundation
 import GRDB
 import JSONLines
+import Mixing
 import Store
 import Testing
 @testable import Evaluation
@@ -18,7 +19,7 @@ import Testing
         #expect(stored.map(\.choices) == items.map(\.choices))
         #expect(stored.map(\.split) == items.map(\.split))
 
-        let evaluator = Evaluator(model: try byteModel(), tokenizer: ByteTokenizer(beginningOfSequence: 256))
+        let evaluator = Evaluator(model: try byteModel(), tokenizer: RawByteTokenizer(beginningOfSequence: 256))
         let scores = try evaluator.evaluate(items: stored, shots: 2, seed: 7, taskName: task.name)
         let runId = try store.write { db in
             try EvaluationRepository.recordRun(scores, task: task, model: EvaluatedModel(path: "models/m", tokenizer: "bytes"), split: .test, shots: 2, seed: 7, in: db)
@@ -75,7 +76,7 @@ import Testing
         }
         let texts = try store.read { db in try EvaluationRepository.heldOutTexts(limit: nil, in: db) }
         #expect(texts.map(\.text) == ["never seen one", "nor this other"])
-        let scores = try PerplexityEvaluator(model: try byteModel(), tokenizer: ByteTokenizer(beginningOfSequence: 256)).evaluate(texts: texts)
+        let scores = try PerplexityEvaluator(model: try byteModel(), tokenizer: RawByteTokenizer(beginningOfSequence: 256)).evaluate(texts: texts)
         let runId = try store.write { db in try EvaluationRepository.recordPerplexityRun(scores, model: EvaluatedModel(path: "m", tokenizer: "bytes"), in: db) }
         try store.read { db in
             let bpb = try Double.fetchOne(db, sql: """
@@ -85,5 +86,38 @@ import Testing
             #expect(abs(try #require(bpb) - (try #require(stored))) < 1e-9)
             #expect(try Int.fetchOne(db, sql: "SELECT sum(token_count) FROM eval_text_results WHERE run_id = ?", arguments: [runId]) == 28)
         }
+    }
+}
+
+@Suite struct CheckpointTests {
+    @Test func aCheckpointResolvesToItsDirectoryAndItsSnapshotsTokenizer() throws {
+        let store = try Store.open(path: temporaryPath("ckpt.db"))
+        try store.write { db in
+            try db.execute(sql: "INSERT INTO mixtures (name) VALUES ('m')")
+            try db.execute(sql: """
+                INSERT INTO snapshots (mixture_id, tokenizer, tokenizer_sha256, vocab_size, seq_len, seed, packing_json,
+                                       item_count, token_count, sequence_count, manifest_sha256, tokens, tokens_sha256)
+                VALUES (1, 'bytes', 'x', 259, 64, 0, '{"bos":"document","seq_len":64}', 0, 0, 0, 'x', x'', 'x')
+                """)
+            try db.execute(sql: "INSERT INTO training_runs (snapshot_id, mode, config_json, seed, out_dir) VALUES (1, 'pretrain', '{}', 0, 'out')")
+            try db.execute(sql: "INSERT INTO checkpoints (run_id, step, path, sha256) VALUES (1, 50, 'out/step-000050', 'x')")
+        }
+        let found = try store.read { db in try EvaluationRepository.checkpoint(id: 1, in: db) }
+        #expect(found.directory == "out/step-000050")
+        #expect(found.tokenizer == "bytes")
+        #expect(found.beginsWithBOS)
+        #expect(throws: EvaluationError.self) { try store.read { db in _ = try EvaluationRepository.checkpoint(id: 2, in: db) } }
+    }
+
+    @Test func snapshotTokenizersScoreWithBOSBeforeTheTextAsTheModelWasTrained() {
+        let tokenizer = SnapshotScoringTokenizer(tokenizer: ByteTokenizer(), beginsWithBOS: true)
+        #expect(tokenizer.scoringIds("hi", addSpecialTokens: true) == [0, 107, 108])
+        #expect(tokenizer.scoringIds("hi", addSpecialTokens: false) == [107, 108])
+        #expect(tokenizer.prefixTokenId == 0)
+        let pair = ContinuationEncoding.encode(context: "Q:", continuation: " a", tokenizer: tokenizer)
+        #expect(pair.context == [0, 84, 61])
+        #expect(pair.continuation == [35, 100])
+        let plain = SnapshotScoringTokenizer(tokenizer: ByteTokenizer(), beginsWithBOS: false)
+        #expect(plain.scoringIds("hi", addSpecialTokens: true) == [107, 108])
     }
 }
