@@ -132,8 +132,8 @@ struct DemoRun {
         section("8. evaluate both on questions about people seen only as raw text")
         try ipt("eval", "import", file("facts.jsonl"), "--name", "demo-facts", "--db", db)
         for checkpoint in checkpoints {
-            try ipt("eval", "--checkpoint", "\(checkpoint.id)", "--tokenizer", file("tokenizer.json"), "--task", "demo-facts", "--db", db)
-            try ipt("eval", "perplexity", "--checkpoint", "\(checkpoint.id)", "--tokenizer", file("tokenizer.json"), "--db", db)
+            try ipt("eval", "--checkpoint", "\(checkpoint.id)", "--task", "demo-facts", "--db", db)
+            try ipt("eval", "perplexity", "--checkpoint", "\(checkpoint.id)", "--db", db)
         }
 
         section("9. the comparison and the report")
