@@ -26,10 +26,10 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Seed of the world, the synthesis, templify, data order and initialisation.")
     var seed: UInt64 = 7
 
-    @Option(help: "People in the world (default 2000, or 300 with --quick).")
+    @Option(help: "People in the world (default 1000, or 300 with --quick).")
     var people: Int?
 
-    @Option(help: "Optimizer steps per model (default 400, or 40 with --quick).")
+    @Option(help: "Optimizer steps per model (default 200, or 40 with --quick).")
     var steps: Int?
 
     @Flag(help: "A small run that finishes in a few minutes.")
@@ -41,7 +41,7 @@ struct DemoCommand: ParsableCommand {
     }
 
     func run() throws {
-        let demo = try DemoRun(directory: out, seed: seed, people: people ?? (quick ? 300 : 2000), steps: steps ?? (quick ? 40 : 400))
+        let demo = try DemoRun(directory: out, seed: seed, people: people ?? (quick ? 300 : 1000), steps: steps ?? (quick ? 40 : 200))
         try demo.run()
     }
 }
