@@ -1,4 +1,5 @@
 import ArgumentParser
+import JSONLines
 import Model
 
 struct ModelInitCommand: ParsableCommand {
@@ -24,6 +25,11 @@ struct ModelInitCommand: ParsableCommand {
         let model = try DecoderModel(config: modelConfig)
         model.randomize(seed: seed)
         try model.save(directory: out)
-        print("{\"out\": \"\(out)\", \"parameters\": \(modelConfig.parameterCount)}")
+        var json = JSONWriter()
+        json.object { o in
+            o.member("out") { $0.string(out) }
+            o.member("parameters") { $0.integer(modelConfig.parameterCount) }
+        }
+        print(String(decoding: json.bytes, as: UTF8.self))
     }
 }
