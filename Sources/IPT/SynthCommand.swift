@@ -27,7 +27,7 @@ struct SynthCommand: ParsableCommand {
 
 /// Options every command that works a run shares.
 struct SynthWorkerOptions: ParsableArguments {
-    @Option(help: "Requests leased and completed together.")
+    @Option(help: "Requests leased and completed together (model backend: the sequences generated at once).")
     var batchSize = 32
 
     @Option(help: ArgumentHelp("Seconds a lease lasts; a live worker renews it every third of that.", valueName: "seconds"))
