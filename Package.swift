@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "Synthesis",
             dependencies: [
-                "Store", "Corpus", "JSONLines", "Randomness",
+                "Store", "Corpus", "JSONLines", "Randomness", "Model", "Tokenization",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
 
@@ -115,7 +115,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Store", "Corpus", "Model", "Tokenization", "Mixing", "Randomness", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MixingTests", dependencies: ["Mixing", "Store", "Corpus", "JSONLines", "Randomness", "Tokenization"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Mixing", "Model", "Store", "Corpus", "Randomness", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
+        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Store", "Corpus", "JSONLines", "Randomness", "Model", "Tokenization"]),
         .testTarget(name: "TemplatingTests", dependencies: ["Templating", "Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "Corpus", "Store", "JSONLines"]),
     ]

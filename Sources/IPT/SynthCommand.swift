@@ -15,6 +15,9 @@ struct SynthCommand: ParsableCommand {
             while they fit in max-model-len - max-new-tokens (estimated as words × 1.5).
 
             Backends: miner (rule-based reading-comprehension tasks, no weights), \
+            model:DIR (a Hugging Face-format checkpoint directory with config.json, model.safetensors \
+            and tokenizer.json, run in this process, all requests of a batch generated together; \
+            prompts longer than max-model-len - max-new-tokens tokens are cut from the left, keeping <s>), \
             openai:URL (an OpenAI-compatible completions server such as vLLM or llama.cpp's). \
             The work queue lives in the database: start more `ipt synth work` processes on the same \
             run to share it; a killed worker's requests are taken over when its lease expires.
@@ -24,7 +27,7 @@ struct SynthCommand: ParsableCommand {
 
 /// Options every command that works a run shares.
 struct SynthWorkerOptions: ParsableArguments {
-    @Option(help: "Requests leased and completed together.")
+    @Option(help: "Requests leased and completed together (model backend: the sequences generated at once).")
     var batchSize = 32
 
     @Option(help: ArgumentHelp("Seconds a lease lasts; a live worker renews it every third of that.", valueName: "seconds"))
@@ -54,14 +57,15 @@ struct SynthWorkerOptions: ParsableArguments {
             return try OpenAICompletionsSynthesizer(baseURL: run.backendReference, model: run.model ?? "default",
                                                     concurrency: concurrency, timeoutSeconds: timeout, maxRetries: retries)
         case .model:
-            throw ValidationError("the local-model backend is not built into this ipt yet: serve the checkpoint with an OpenAI-compatible server and use --backend openai:URL")
+            return try LocalModelSynthesizer(directory: run.backendReference, maxModelLength: run.maxModelLen, maxBatch: batchSize)
         }
     }
 
     /// Works the run with a progress bar (pairs/s) and prints a summary line.
-    func work(store: Store, runId: Int64) throws {
+    /// `loaded` is a synthesizer already made for this run (a model loaded before the run was created).
+    func work(store: Store, runId: Int64, loaded: (any Synthesizer)? = nil) throws {
         let run = try store.read { db in try SynthesisRepository.run(runId, in: db) }
-        let worker = SynthesisWorker(store: store, run: runId, synthesizer: try synthesizer(for: run),
+        let worker = SynthesisWorker(store: store, run: runId, synthesizer: try loaded ?? synthesizer(for: run),
                                      batchSize: batchSize, leaseSeconds: leaseSeconds)
         let bar = ProgressBar(label: "synth")
         let start = Date()
@@ -85,6 +89,7 @@ struct SynthRunCommand: ParsableCommand {
         discussion: """
             Examples:
               ipt synth run --backend miner --rounds 2
+              ipt synth run --backend model:checkpoints/synth --max-model-len 512 --max-new-tokens 128
               ipt synth run --backend openai:http://127.0.0.1:8000/v1 --model instruction-synthesizer \\
                   --rounds 2 --max-model-len 4096 --max-new-tokens 400
             With --no-work the run is only created: work it with `ipt synth work --run ID`.
@@ -92,7 +97,7 @@ struct SynthRunCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: ArgumentHelp("miner, or openai:URL (an OpenAI-compatible server's base URL, e.g. http://127.0.0.1:8000/v1).",
+    @Option(help: ArgumentHelp("miner, model:DIR (a checkpoint directory with config.json, model.safetensors, tokenizer.json), or openai:URL (an OpenAI-compatible server's base URL, e.g. http://127.0.0.1:8000/v1).",
                                valueName: "backend"))
     var backend: String
 
@@ -111,7 +116,7 @@ struct SynthRunCommand: ParsableCommand {
     @Option(help: "Sampling temperature (the reference uses 0: greedy).")
     var temperature = 0.0
 
-    @Option(help: "Seed of every random choice (server sampling, the miner's task choices).")
+    @Option(help: "Seed of every random choice (model or server sampling, the miner's task choices).")
     var seed: Int64 = 0
 
     @Option(help: "Synthesize at most this many texts (in id order).")
@@ -147,7 +152,13 @@ struct SynthRunCommand: ParsableCommand {
             return (.openai, url)
         }
         if backend.hasPrefix("model:") {
-            throw ValidationError("--backend model:DIR is not built into this ipt yet: serve the checkpoint with an OpenAI-compatible server and use --backend openai:URL")
+            let directory = String(backend.dropFirst("model:".count))
+            var isDirectory: ObjCBool = false
+            guard !directory.isEmpty, FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--backend model:\(directory): no such directory; expected a checkpoint directory with config.json, model.safetensors and tokenizer.json")
+            }
+            // Absolute, so `ipt synth work` started elsewhere finds the same checkpoint.
+            return (.model, URL(fileURLWithPath: directory).standardizedFileURL.path)
         }
         throw SynthesisError.invalidBackend(backend)
     }
@@ -161,10 +172,14 @@ struct SynthRunCommand: ParsableCommand {
         setup.source = source
         setup.textLimit = limit
         setup.maxAttempts = maxAttempts
+        // A checkpoint that cannot be used stops here, before a run is created for it.
+        let loaded: (any Synthesizer)? = kind == .model && !noWork
+            ? try LocalModelSynthesizer(directory: reference, maxModelLength: maxModelLen, maxBatch: worker.batchSize)
+            : nil
         let store = try Store.open(path: database.db)
         let runId = try store.write { db in try SynthesisRepository.createRun(setup, in: db) }
         print(runId)
-        if !noWork { try worker.work(store: store, runId: runId) }
+        if !noWork { try worker.work(store: store, runId: runId, loaded: loaded) }
     }
 }
 

@@ -10,8 +10,8 @@ public struct GenerationParameters: Sendable {
     /// 0 means greedy.
     public var temperature: Float = 0
     public var topP: Float = 1
-    /// Sequence i samples from SeededGenerator(seed: seed, stream: i), so results do not
-    /// depend on batching.
+    /// Sequence i samples from SeededGenerator(seed: seed, stream: streams?[i] ?? i), so results
+    /// do not depend on batching.
     public var seed: UInt64 = 0
     /// A generated token in this list ends its sequence (and is kept as its last token).
     public var stopTokenIds: [Int32] = []
@@ -20,6 +20,9 @@ public struct GenerationParameters: Sendable {
     /// A sequence ends once the detokenized new tokens contain one of these strings
     /// (needs the `detokenize` closure of `generate`).
     public var stopStrings: [String] = []
+    /// The sampling stream of each prompt, when it must not be the prompt's index (a caller
+    /// that batches requests seeds each by its own id so outputs do not depend on batching).
+    public var streams: [UInt64]? = nil
     /// Most sequences decoded together; more prompts wait for a free slot.
     public var maxBatch: Int = 16
     /// Most prompt tokens run through the model in one step.
@@ -42,6 +45,9 @@ extension DecoderModel {
         if let index = prompts.firstIndex(where: \.isEmpty) { throw .invalidInput(reason: "generate: prompt \(index) is empty") }
         if !parameters.stopStrings.isEmpty && detokenize == nil {
             throw .invalidInput(reason: "generate: stop strings need a detokenize closure")
+        }
+        if let streams = parameters.streams, streams.count != prompts.count {
+            throw .invalidInput(reason: "generate: \(streams.count) sampling streams for \(prompts.count) prompts")
         }
         let longest = prompts.map(\.count).max() ?? 0
         guard longest < config.maxPositions else {
@@ -91,7 +97,7 @@ extension DecoderModel {
                 var tokens: [Int32] = [], slots: [Int] = [], positions: [Int] = []
                 for slot in 0..<slotCount where running[slot] == nil && nextPrompt < prompts.count {
                     running[slot] = Running(sequence: nextPrompt, length: prompts[nextPrompt].count,
-                                            rng: SeededGenerator(seed: parameters.seed, stream: UInt64(nextPrompt)))
+                                            rng: SeededGenerator(seed: parameters.seed, stream: parameters.streams?[nextPrompt] ?? UInt64(nextPrompt)))
                     for (position, token) in prompts[nextPrompt].enumerated() {
                         tokens.append(token)
                         slots.append(slot)

@@ -114,6 +114,8 @@ public enum SynthesisError: Error, Sendable, Equatable {
     case noTexts(source: String?)
     case invalidBackend(String)
     case invalidURL(String)
+    /// A `model:DIR` checkpoint the local-model backend cannot use.
+    case unusableModel(directory: String, reason: String)
 }
 
 extension SynthesisError: LocalizedError {
@@ -129,6 +131,8 @@ extension SynthesisError: LocalizedError {
             return "--backend \(text): expected miner, model:DIR or openai:URL (e.g. openai:http://127.0.0.1:8000/v1)"
         case let .invalidURL(text):
             return "\(text) is not an http:// URL of an OpenAI-compatible server (e.g. http://127.0.0.1:8000/v1)"
+        case let .unusableModel(directory, reason):
+            return "--backend model:\(directory): \(reason)"
         }
     }
 }

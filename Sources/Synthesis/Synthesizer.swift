@@ -66,8 +66,8 @@ public struct CompletionFailure: Error, Sendable, Equatable {
 
 /// An instruction synthesizer backend: prompts in, completions (or per-prompt failures) out, in
 /// the same order. Backends: `ReadingComprehensionMiner` (rules, no weights),
-/// `OpenAICompletionsSynthesizer` (any OpenAI-compatible server); a local-model backend plugs
-/// in here by tokenizing the prompts, generating in a batch and reporting token counts.
+/// `OpenAICompletionsSynthesizer` (any OpenAI-compatible server), `LocalModelSynthesizer` (a
+/// checkpoint directory run in this process, the whole batch generated together).
 ///
 ///     let results = try synthesizer.complete(prompts, parameters: parameters)
 ///     for case let .success(completion) in results { print(completion.text) }
