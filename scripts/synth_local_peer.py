@@ -5,7 +5,8 @@ checkpoint and prompts (read from the run's synth_requests), greedy, stopping at
 
 --check N: the first N requests one at a time; their text must equal the stored outputs
 (needs a run made with --temperature 0). Then every prompt of the run is generated in
-batches of B (left padding) and texts/s is printed as JSON.
+batches of B (left padding) and texts/s is printed as JSON. A random model rarely writes
+</s>, so every text then costs max-new-tokens decode steps in both engines.
 """
 import argparse, json, sqlite3, time
 
@@ -20,7 +21,8 @@ args = parser.parse_args()
 torch.set_num_threads(2)
 con = sqlite3.connect(args.db)
 run = con.execute("SELECT max_new_tokens, temperature FROM synth_runs WHERE id = ?", (args.run,)).fetchone()
-rows = con.execute("SELECT prompt, output FROM synth_requests WHERE run_id = ? AND status = 'done' ORDER BY id", (args.run,)).fetchall()
+everything = con.execute("SELECT prompt, output, status FROM synth_requests WHERE run_id = ? ORDER BY id", (args.run,)).fetchall()
+rows = [(p, o) for p, o, status in everything if status == "done"]
 max_new = run[0]
 tok = PreTrainedTokenizerFast(tokenizer_file=args.dir + "/tokenizer.json")
 eos = tok.convert_tokens_to_ids("</s>")
@@ -45,7 +47,8 @@ if run[1] == 0:
                 mismatches += 1
 
 tok.pad_token = "</s>"; tok.padding_side = "left"
-prompts = [p for p, _ in rows]
+# Timing covers every request the run has created (a run made with --no-work works too).
+prompts = [p for p, _, _ in everything]
 start = time.perf_counter()
 with torch.no_grad():
     for i in range(0, len(prompts), args.batch):
