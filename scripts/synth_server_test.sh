@@ -7,7 +7,7 @@
 #
 # Set-up (each phase logged with its time):
 #   venv     python3 -m venv $VENV; pip install llama-cpp-python[server]==$LLAMA_CPP_VERSION (built
-#            from source by pip: a CPU-only build with tests/examples/tools off), gguf, numpy.
+#            from source by pip: a CPU-only build with tests/examples/tools/llava off), gguf, numpy.
 #            Reused when $VENV already has them; CI starts without one.
 #   build    swift build (debug ipt).
 #   model    a generated corpus → `ipt tokenizer train` (byte-level BPE, vocab 1024) → `ipt model
@@ -68,7 +68,7 @@ assert llama_cpp.__version__ == '$LLAMA_CPP_VERSION'" >/dev/null 2>&1; then
     rm -rf "$VENV"
     python3 -m venv "$VENV"
     CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_BLAS=OFF -DGGML_OPENMP=OFF -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF \
--DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF" \
+-DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF -DLLAVA_BUILD=OFF" \
         "$PY" -m pip install --quiet --no-cache-dir "llama-cpp-python[server]==$LLAMA_CPP_VERSION" gguf numpy \
         >"$ROOT/.ci-venv-pip.log" 2>&1 || { tail -40 "$ROOT/.ci-venv-pip.log" >&2; fail "pip install failed"; }
 fi
