@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Integration test of `ipt synth`'s OpenAI-compatible backend against a real llama.cpp server
 # (llama-cpp-python's `python -m llama_cpp.server`) serving a tiny random-init model made here.
-# Run by .ci/run after `make test`; needs only Debian packages and PyPI.
+# Needs only Debian packages (python3-venv, a C++ compiler) and PyPI. Not part of .ci/run: pip's
+# source build of llama.cpp alone took over 15 minutes on the shared 2-core CI machine.
 #
 #   scripts/synth_server_test.sh            # from anywhere; works in the package root
 #
