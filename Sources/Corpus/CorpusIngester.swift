@@ -113,15 +113,13 @@ public struct CorpusIngester {
             if isBlank(decoded) {
                 problem = "the document is empty"
             } else if let nul = bytes.firstIndex(of: 0) {
-                let line = bytes[..<nul].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
-                problem = "line \(line): a NUL byte, which SQLite text cannot hold"
+                problem = "line \(lineNumber(at: nul, in: bytes)): a NUL byte, which SQLite text cannot hold"
             } else {
                 problem = nil
             }
         } else {
             let offset = bytes.withUnsafeBufferPointer { firstInvalidUTF8Offset($0) }
-            let line = bytes[..<offset].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
-            problem = "line \(line): invalid UTF-8 (byte offset \(offset))"
+            problem = "line \(lineNumber(at: offset, in: bytes)): invalid UTF-8 (byte offset \(offset))"
         }
         if let problem {
             guard options.skipInvalid else { throw IngestError.invalidDocument(path: file.path, message: problem) }
@@ -129,6 +127,11 @@ public struct CorpusIngester {
             return
         }
         summary.count(added: try insert(PreparedText(text: text, externalId: file.documentName)))
+    }
+
+    /// The 1-based line that byte `offset` falls on.
+    private func lineNumber(at offset: Int, in bytes: [UInt8]) -> Int {
+        bytes[..<offset].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
     }
 }
 

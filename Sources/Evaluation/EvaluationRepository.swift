@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import GRDB
 import JSONLines
+import Store
 
 /// The only place the evaluation tables (`eval_tasks`, `eval_items`, `eval_runs`,
 /// `eval_scores`, `eval_results`, `eval_text_results`) are read and written with SQL. Every
@@ -183,7 +184,7 @@ public enum EvaluationRepository {
             }
             hasher.update(data: line.bytes + [0x0A])
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Hex.string(hasher.finalize())
     }
 
     private static func jsonArray(strings: [String]) -> String {

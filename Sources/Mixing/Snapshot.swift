@@ -62,7 +62,7 @@ public enum Snapshot {
         return result
     }
 
-    static func hex(_ digest: some Sequence<UInt8>) -> String { digest.map { String(format: "%02x", $0) }.joined() }
+    static func hex(_ digest: some Sequence<UInt8>) -> String { Hex.string(digest) }
 
     public static func textSHA256(_ text: String) -> String { hex(SHA256.hash(data: Data(text.utf8))) }
 

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Store
 
 /// What a snapshot needs from a tokenizer: text → ids, the `<s>`/`</s>` ids, the vocabulary
 /// size and an identity (the SHA-256 of its definition, e.g. of tokenizer.json) that goes
@@ -34,6 +35,6 @@ public struct ByteTokenizer: SnapshotTokenizer, Sendable {
     public var vocabSize: Int { 259 }
     public var name: String { "bytes" }
     public var identity: String {
-        SHA256.hash(data: Data("instructpt byte tokenizer v1: <s>=0 </s>=1 <unk>=2 byte=3+b".utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.sha256(Data("instructpt byte tokenizer v1: <s>=0 </s>=1 <unk>=2 byte=3+b".utf8))
     }
 }

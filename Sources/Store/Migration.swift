@@ -22,7 +22,7 @@ public struct Migration: Sendable, Equatable {
         self.version = version
         self.name = String(parts[1])
         self.sql = sql
-        self.sha256 = SHA256.hash(data: Data(sql.utf8)).map { String(format: "%02x", $0) }.joined()
+        self.sha256 = Hex.sha256(Data(sql.utf8))
     }
 
     /// The migrations shipped in this binary, in version order.

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import Store
 
 /// The only place the `tokenizers` table is read and written with SQL. Every function runs
 /// inside the caller's transaction.
@@ -60,6 +61,6 @@ public enum TokenizerRepository {
 
     /// Hex SHA-256 of a text's UTF-8 bytes.
     public static func sha256Hex(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.sha256(Data(text.utf8))
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Model
+import Store
 
 /// A checkpoint directory: transformers' `config.json` + `model.safetensors` (loadable by
 /// `DecoderModel.load` and by transformers), `optimizer.bin` (AdamW step count and moments),
@@ -144,7 +145,7 @@ public struct Checkpoint {
     // MARK: - Checksums
 
     static func sha256Hex(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        Hex.sha256(data)
     }
 
     /// "HASH  NAME" lines for every regular file except SHA256SUMS, sorted by name.
@@ -158,7 +159,7 @@ public struct Checkpoint {
             guard let data = FileManager.default.contents(atPath: directory + "/" + name) else {
                 throw .unreadable(path: directory + "/" + name, reason: "cannot read file")
             }
-            lines += sha256Hex(data) + "  " + name + "\n"
+            lines += Hex.sha256(data) + "  " + name + "\n"
         }
         return lines
     }

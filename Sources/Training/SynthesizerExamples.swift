@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Mixing
 import Randomness
+import Store
 
 /// Synthesizer fine-tuning data, as the paper builds its instruction synthesizer: each
 /// context-based example becomes one one-shot example in the synthesizer format —
@@ -69,8 +70,7 @@ public struct SynthesizerExamples: TrainingData {
         }
         flush()
         guard !sequences.isEmpty else { throw .noData(reason: "every example is longer than the sequence length \(L); raise --seq-len") }
-        let identity = SHA256.hash(data: Data("synthesizer-v1 \(setIdentity) \(tokenizer.identity) \(L) \(seed)".utf8))
-            .map { String(format: "%02x", $0) }.joined()
+        let identity = Hex.sha256(Data("synthesizer-v1 \(setIdentity) \(tokenizer.identity) \(L) \(seed)".utf8))
         return SynthesizerExamples(sequences: sequences, sequenceLength: L, identity: identity, droppedExamples: dropped)
     }
 }
