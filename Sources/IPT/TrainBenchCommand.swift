@@ -28,12 +28,16 @@ struct TrainBenchCommand: ParsableCommand {
     @Option(help: "Runs (median reported).")
     var runs = 3
 
+    @Option(help: "Cores to use (OpenBLAS and the model's own loops); default 2.")
+    var threads: Int?
+
     func validate() throws {
         guard config == "tiny" || config == "small" else { throw ValidationError("--config is tiny or small") }
         guard steps > 0, runs > 0 else { throw ValidationError("--steps and --runs must be positive") }
     }
 
     func run() throws {
+        if let threads { ComputeThreads.use(threads) }
         var trainConfig = try TrainConfig.named(config)
         trainConfig.steps = 1_000_000
         trainConfig.warmupSteps = 0

@@ -1,7 +1,8 @@
 /// Everything the forward pass keeps for the backward pass at one (B, T), plus the backward
 /// scratch buffers; allocated once per shape, never inside the training loop.
 ///
-///     let acts = Activations(config: config, batchSize: 4, sequenceLength: 512)
+///     let logits = FloatBuffer(count: 4 * 512 * config.vocabSize)
+///     let acts = Activations(config: config, batchSize: 4, sequenceLength: 512, logits: logits)
 final class Activations {
     let B: Int, T: Int
     var N: Int { B * T }
@@ -18,14 +19,18 @@ final class Activations {
     let ln2: [FloatBuffer], ln2Rstd: [FloatBuffer]
     let gate: [FloatBuffer], up: [FloatBuffer], hidden: [FloatBuffer]
     let finalNorm: FloatBuffer, finalRstd: FloatBuffer
-    let logits: FloatBuffer, lse: FloatBuffer
+    /// [N, V]: a view into the whole batch's logits, so that a batch cut into shards still
+    /// has its logits in one block.
+    let logits: FloatBuffer
+    let lse: FloatBuffer
 
     // Backward scratch, reused by every layer.
     let dResidual: FloatBuffer, dNorm: FloatBuffer
     let dQ: FloatBuffer, dK: FloatBuffer, dV: FloatBuffer, dAttOut: FloatBuffer, dAtt: FloatBuffer
     let dGate: FloatBuffer, dUp: FloatBuffer, dHidden: FloatBuffer
 
-    init(config c: ModelConfig, batchSize B: Int, sequenceLength T: Int) {
+    init(config c: ModelConfig, batchSize B: Int, sequenceLength T: Int, logits: FloatBuffer) {
+        precondition(logits.count == B * T * c.vocabSize, "logits buffer of the wrong size")
         self.B = B
         self.T = T
         let N = B * T, L = c.layerCount
@@ -50,7 +55,7 @@ final class Activations {
         hidden = perLayer(N * c.intermediateSize)
         finalNorm = FloatBuffer(count: N * c.hiddenSize)
         finalRstd = FloatBuffer(count: N)
-        logits = FloatBuffer(count: N * c.vocabSize)
+        self.logits = logits
         lse = FloatBuffer(count: N)
         dResidual = FloatBuffer(count: N * c.hiddenSize)
         dNorm = FloatBuffer(count: N * c.hiddenSize)

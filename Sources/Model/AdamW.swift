@@ -35,13 +35,22 @@ public final class AdamW {
         let correction2 = 1 - pow(beta2, Float(stepCount))
         let p = model.parameters.pointer, g = gradients.pointer
         let m = firstMoment.pointer, v = secondMoment.pointer
-        for tensor in model.layout.tensors {
-            let decay: Float = ParameterLayout.isNorm(tensor) ? 1 : 1 - lr * weightDecay
-            for i in tensor.offset..<(tensor.offset + tensor.count) {
-                m[i] = beta1 * m[i] + (1 - beta1) * g[i]
-                v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
-                let step = (m[i] / correction1) / ((v[i] / correction2).squareRoot() + epsilon)
-                p[i] = p[i] * decay - lr * step
+        let beta1 = beta1, beta2 = beta2, epsilon = epsilon, weightDecay = weightDecay
+        let tensors = model.layout.tensors, total = model.layout.totalCount
+        // Element-wise, so splitting the buffer across the cores changes no result.
+        let cores = ComputeThreads.count
+        parallelChunks(cores, work: total * 8) { chunk in
+            let range = chunkRange(chunk, of: cores, total: total)
+            for tensor in tensors {
+                let lower = max(tensor.offset, range.lowerBound), upper = min(tensor.offset + tensor.count, range.upperBound)
+                guard lower < upper else { continue }
+                let decay: Float = ParameterLayout.isNorm(tensor) ? 1 : 1 - lr * weightDecay
+                for i in lower..<upper {
+                    m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+                    v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+                    let step = (m[i] / correction1) / ((v[i] / correction2).squareRoot() + epsilon)
+                    p[i] = p[i] * decay - lr * step
+                }
             }
         }
     }

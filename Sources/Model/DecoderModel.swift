@@ -4,7 +4,8 @@ import Randomness
 
 /// A Mistral/Llama decoder (transformers' `MistralForCausalLM` / `LlamaForCausalLM`) on the
 /// CPU: all parameters in one Float buffer with named views, llm.c-style forward and explicit
-/// backward, activations preallocated per (B, T).
+/// backward, activations preallocated per (B, T). A training batch (a forward with targets) is
+/// data-parallel: its sequences are split into shards that run side by side on the cores.
 ///
 ///     let model = try DecoderModel.load(directory: "models/tiny")
 ///     let loss = try model.forward(tokens: ids, batchSize: 4, sequenceLength: 128, targets: next)
@@ -12,13 +13,22 @@ import Randomness
 ///     optimizer.update(model)
 ///     try model.save(directory: "checkpoints/step-100")
 public final class DecoderModel {
+    /// How many shards a training batch of two or more sequences is cut into. Two matches the
+    /// two cores this targets; single-threaded sgemm on half the batch per core keeps both
+    /// busy through the element-wise layers too, where splitting every kernel would not.
+    static let trainingShardCount = 2
+
     public let config: ModelConfig
+    /// Cores for the model's own loops and a training batch's shards (at most
+    /// `ComputeThreads.count`; OpenBLAS keeps its process-wide count). Results do not depend on it.
+    public var cores = ComputeThreads.count
     public let layout: ParameterLayout
     let parameters: FloatBuffer
     private(set) var gradients: FloatBuffer?
-    private var activations: Activations?
-    private var targets: [Int32] = []
-    private var mask: [Float]?
+    /// The last forward's batch: one shard, or `trainingShardCount` when it had targets.
+    private var shards: [BatchShard] = []
+    /// [B*T, V] for the whole batch; each shard's activations view its rows.
+    private var logits: FloatBuffer?
     private var lossWeight: Float = 0
     private var hasLoss = false
     let rope: RopeTable
@@ -83,56 +93,100 @@ public final class DecoderModel {
         }
         if let mask, mask.count != N { throw .invalidInput(reason: "forward: expected \(N) mask values, got \(mask.count)") }
 
-        if activations?.B != B || activations?.T != T {
-            activations = nil  // Frees the old shape before allocating the new one.
-            activations = Activations(config: c, batchSize: B, sequenceLength: T)
+        // Training batches are cut into a fixed number of shards, whatever the core count, so
+        // that the floating-point sums (and the trained weights) are the same on every machine.
+        let shardCount = targets == nil ? 1 : min(B, Self.trainingShardCount)
+        prepareShards(B: B, T: T, count: shardCount)
+        for shard in shards {
+            let rows = (shard.sequences.lowerBound * T)..<(shard.sequences.upperBound * T)
+            tokens[rows].withUnsafeBufferPointer { shard.activations.tokens.update(from: $0.baseAddress!, count: rows.count) }
+            shard.targets = targets.map { Array($0[rows]) } ?? []
+            shard.mask = mask.map { Array($0[rows]) }
         }
-        guard let a = activations else { return nil }
-        tokens.withUnsafeBufferPointer { a.tokens.update(from: $0.baseAddress!, count: N) }
+        runShards { shard, cores in self.forward(shard, cores: cores) }
 
+        hasLoss = false
+        guard targets != nil else { return nil }
+        let lossSum = shards.reduce(0) { $0 + $1.lossSum }, weight = shards.reduce(0) { $0 + $1.lossWeight }
+        lossWeight = Float(weight)
+        hasLoss = true
+        return weight > 0 ? Float(lossSum / weight) : 0
+    }
+
+    /// The forward pass of one shard's sequences; with targets it also leaves its loss sum.
+    private func forward(_ shard: BatchShard, cores: Int) {
+        let a = shard.activations
+        let c = config
+        let N = a.N
         let P = parameters.pointer
         let C = c.hiddenSize, Q = c.qSize, K = c.kvSize, F = c.intermediateSize, V = c.vocabSize
-        let shape = AttentionShape(B: B, T: T, heads: c.headCount, kvHeads: c.kvHeadCount, headDim: c.headDim, window: c.slidingWindow)
+        let shape = AttentionShape(B: a.B, T: a.T, heads: c.headCount, kvHeads: c.kvHeadCount, headDim: c.headDim, window: c.slidingWindow)
         embeddingForward(a.residual[0].pointer, a.tokens, P + layout.embedTokens, N, C)
         for l in 0..<c.layerCount {
             let w = layout.layers[l]
-            rmsnormForward(a.ln1[l].pointer, a.ln1Rstd[l].pointer, a.residual[l].pointer, P + w.inputNorm, N, C, c.rmsNormEps)
-            matmulForward(a.q[l].pointer, a.ln1[l].pointer, P + w.qProj, N, C, Q)
-            matmulForward(a.k[l].pointer, a.ln1[l].pointer, P + w.kProj, N, C, K)
-            matmulForward(a.v[l].pointer, a.ln1[l].pointer, P + w.vProj, N, C, K)
+            rmsnormForward(a.ln1[l].pointer, a.ln1Rstd[l].pointer, a.residual[l].pointer, P + w.inputNorm, N, C, c.rmsNormEps, cores: cores)
+            matmulForward(a.q[l].pointer, a.ln1[l].pointer, P + w.qProj, N, C, Q, cores: cores)
+            matmulForward(a.k[l].pointer, a.ln1[l].pointer, P + w.kProj, N, C, K, cores: cores)
+            matmulForward(a.v[l].pointer, a.ln1[l].pointer, P + w.vProj, N, C, K, cores: cores)
             ropeApply(a.q[l].pointer, a.positions, rope, N, c.headCount, c.headDim)
             ropeApply(a.k[l].pointer, a.positions, rope, N, c.kvHeadCount, c.headDim)
-            attentionForward(a.attOut[l].pointer, a.att[l].pointer, a.q[l].pointer, a.k[l].pointer, a.v[l].pointer, shape)
+            attentionForward(a.attOut[l].pointer, a.att[l].pointer, a.q[l].pointer, a.k[l].pointer, a.v[l].pointer, shape, cores: cores)
             a.residualMid[l].pointer.update(from: a.residual[l].pointer, count: N * C)
-            matmulForward(a.residualMid[l].pointer, a.attOut[l].pointer, P + w.oProj, N, Q, C, accumulate: true)
-            rmsnormForward(a.ln2[l].pointer, a.ln2Rstd[l].pointer, a.residualMid[l].pointer, P + w.postAttentionNorm, N, C, c.rmsNormEps)
-            matmulForward(a.gate[l].pointer, a.ln2[l].pointer, P + w.gateProj, N, C, F)
-            matmulForward(a.up[l].pointer, a.ln2[l].pointer, P + w.upProj, N, C, F)
-            swigluForward(a.hidden[l].pointer, a.gate[l].pointer, a.up[l].pointer, N * F)
+            matmulForward(a.residualMid[l].pointer, a.attOut[l].pointer, P + w.oProj, N, Q, C, accumulate: true, cores: cores)
+            rmsnormForward(a.ln2[l].pointer, a.ln2Rstd[l].pointer, a.residualMid[l].pointer, P + w.postAttentionNorm, N, C, c.rmsNormEps, cores: cores)
+            matmulForward(a.gate[l].pointer, a.ln2[l].pointer, P + w.gateProj, N, C, F, cores: cores)
+            matmulForward(a.up[l].pointer, a.ln2[l].pointer, P + w.upProj, N, C, F, cores: cores)
+            swigluForward(a.hidden[l].pointer, a.gate[l].pointer, a.up[l].pointer, N * F, cores: cores)
             a.residual[l + 1].pointer.update(from: a.residualMid[l].pointer, count: N * C)
-            matmulForward(a.residual[l + 1].pointer, a.hidden[l].pointer, P + w.downProj, N, F, C, accumulate: true)
+            matmulForward(a.residual[l + 1].pointer, a.hidden[l].pointer, P + w.downProj, N, F, C, accumulate: true, cores: cores)
         }
         let L = c.layerCount
-        rmsnormForward(a.finalNorm.pointer, a.finalRstd.pointer, a.residual[L].pointer, P + layout.finalNorm, N, C, c.rmsNormEps)
-        matmulForward(a.logits.pointer, a.finalNorm.pointer, P + layout.lmHead, N, C, V)
-
-        hasLoss = false
-        guard let targets else { return nil }
-        self.targets = targets
-        self.mask = mask
-        let (loss, weight) = targets.withUnsafeBufferPointer { t in
-            withOptionalPointer(mask) { m in crossEntropyForward(a.lse.pointer, a.logits.pointer, t.baseAddress!, m, N, V) }
+        rmsnormForward(a.finalNorm.pointer, a.finalRstd.pointer, a.residual[L].pointer, P + layout.finalNorm, N, C, c.rmsNormEps, cores: cores)
+        matmulForward(a.logits.pointer, a.finalNorm.pointer, P + layout.lmHead, N, C, V, cores: cores)
+        guard !shard.targets.isEmpty else { return }
+        (shard.lossSum, shard.lossWeight) = shard.targets.withUnsafeBufferPointer { t in
+            withOptionalPointer(shard.mask) { m in crossEntropyForward(a.lse.pointer, a.logits.pointer, t.baseAddress!, m, N, V) }
         }
-        lossWeight = weight
-        hasLoss = true
-        return loss
+    }
+
+    /// Keeps the shards of the last forward if the batch shape is the same, else allocates anew.
+    private func prepareShards(B: Int, T: Int, count: Int) {
+        if shards.count == count, shards.last?.sequences.upperBound == B, shards.first?.activations.T == T { return }
+        shards = []  // Frees the old shape before allocating the new one.
+        logits = nil
+        let V = config.vocabSize
+        let allLogits = FloatBuffer(count: B * T * V)
+        logits = allLogits
+        shards = (0..<count).map { index in
+            let sequences = chunkRange(index, of: count, total: B)
+            let view = FloatBuffer(viewOf: allLogits, offset: sequences.lowerBound * T * V, count: sequences.count * T * V)
+            return BatchShard(sequences: sequences, activations: Activations(config: config, batchSize: sequences.count, sequenceLength: T, logits: view))
+        }
+    }
+
+    /// Runs `body` for every shard: a single shard gets every core; several run side by side
+    /// with one core each, OpenBLAS single-threaded meanwhile so that they do not queue for its
+    /// thread pool.
+    private func runShards(_ body: (BatchShard, _ cores: Int) -> Void) {
+        if shards.count == 1 {
+            body(shards[0], cores)
+            return
+        }
+        if cores == 1 {
+            for shard in shards { body(shard, 1) }
+            return
+        }
+        let shards = shards
+        ComputeThreads.withSingleThreadedBLAS {
+            parallelChunks(shards.count, work: .max) { body(shards[$0], 1) }
+        }
     }
 
     /// The logits of the last `forward`, [B*T, vocab] row-major. Invalid after `backward`
     /// (which turns them into gradients in place).
     public func withLogits<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
-        guard let a = activations else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
-        return try body(UnsafeBufferPointer(start: a.logits.pointer, count: a.N * config.vocabSize))
+        guard let logits else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeBufferPointer(start: logits.pointer, count: logits.count))
     }
 
     /// Logits for every position of one sequence, one row per position.
@@ -152,19 +206,37 @@ public final class DecoderModel {
     /// Back-propagates the loss of the last `forward(…, targets:)`, accumulating into the
     /// gradients (call `zeroGradients` first for a fresh step).
     public func backward() throws(ModelError) {
-        guard hasLoss, let a = activations else {
+        guard hasLoss, !shards.isEmpty else {
             throw .invalidInput(reason: "backward: call forward(tokens:…, targets:) first")
         }
         if gradients == nil { zeroGradients() }
         guard let gradients else { return }
         hasLoss = false
+        for shard in shards.dropFirst() where shard.gradients == nil { shard.gradients = FloatBuffer(count: layout.totalCount) }
+        runShards { shard, cores in
+            if let own = shard.gradients { own.zero() }
+            self.backward(shard, into: (shard.gradients ?? gradients).pointer, cores: cores)
+        }
+        // The other shards' gradients join the model's in shard order.
+        for shard in shards.dropFirst() {
+            guard let own = shard.gradients else { continue }
+            parallelChunks(ComputeThreads.count, work: own.count) { chunk in
+                let range = chunkRange(chunk, of: ComputeThreads.count, total: own.count)
+                axpy(gradients.pointer + range.lowerBound, 1, own.pointer + range.lowerBound, range.count)
+            }
+        }
+    }
+
+    /// The backward pass of one shard, accumulating its parameter gradients into `G`.
+    private func backward(_ shard: BatchShard, into G: FloatPointer, cores: Int) {
+        let a = shard.activations
         let c = config
-        let P = parameters.pointer, G = gradients.pointer
+        let P = parameters.pointer
         let N = a.N, C = c.hiddenSize, Q = c.qSize, K = c.kvSize, F = c.intermediateSize, V = c.vocabSize, L = c.layerCount
         let shape = AttentionShape(B: a.B, T: a.T, heads: c.headCount, kvHeads: c.kvHeadCount, headDim: c.headDim, window: c.slidingWindow)
 
-        targets.withUnsafeBufferPointer { t in
-            withOptionalPointer(mask) { m in crossEntropyBackward(a.logits.pointer, a.lse.pointer, t.baseAddress!, m, lossWeight, N, V) }
+        shard.targets.withUnsafeBufferPointer { t in
+            withOptionalPointer(shard.mask) { m in crossEntropyBackward(a.logits.pointer, a.lse.pointer, t.baseAddress!, m, lossWeight, N, V, cores: cores) }
         }
         let dlogits = a.logits.pointer
         matmulBackward(a.dNorm.pointer, G + layout.lmHead, dlogits, a.finalNorm.pointer, P + layout.lmHead, N, C, V, accumulateInput: false)
@@ -174,7 +246,7 @@ public final class DecoderModel {
             let w = layout.layers[l]
             // MLP block: residual[l+1] = residualMid + down(silu(gate(ln2)) · up(ln2)).
             matmulBackward(a.dHidden.pointer, G + w.downProj, a.dResidual.pointer, a.hidden[l].pointer, P + w.downProj, N, F, C, accumulateInput: false)
-            swigluBackward(a.dGate.pointer, a.dUp.pointer, a.dHidden.pointer, a.gate[l].pointer, a.up[l].pointer, N * F)
+            swigluBackward(a.dGate.pointer, a.dUp.pointer, a.dHidden.pointer, a.gate[l].pointer, a.up[l].pointer, N * F, cores: cores)
             matmulBackward(a.dNorm.pointer, G + w.gateProj, a.dGate.pointer, a.ln2[l].pointer, P + w.gateProj, N, C, F, accumulateInput: false)
             matmulBackward(a.dNorm.pointer, G + w.upProj, a.dUp.pointer, a.ln2[l].pointer, P + w.upProj, N, C, F, accumulateInput: true)
             rmsnormBackward(a.dResidual.pointer, G + w.postAttentionNorm, a.dNorm.pointer, a.residualMid[l].pointer, P + w.postAttentionNorm, a.ln2Rstd[l].pointer, N, C)
@@ -182,7 +254,7 @@ public final class DecoderModel {
             matmulBackward(a.dAttOut.pointer, G + w.oProj, a.dResidual.pointer, a.attOut[l].pointer, P + w.oProj, N, Q, C, accumulateInput: false)
             a.dK.zero()
             a.dV.zero()
-            attentionBackward(a.dQ.pointer, a.dK.pointer, a.dV.pointer, a.dAtt.pointer, a.dAttOut.pointer, a.att[l].pointer, a.q[l].pointer, a.k[l].pointer, a.v[l].pointer, shape)
+            attentionBackward(a.dQ.pointer, a.dK.pointer, a.dV.pointer, a.dAtt.pointer, a.dAttOut.pointer, a.att[l].pointer, a.q[l].pointer, a.k[l].pointer, a.v[l].pointer, shape, cores: cores)
             ropeApply(a.dQ.pointer, a.positions, rope, N, c.headCount, c.headDim, inverse: true)
             ropeApply(a.dK.pointer, a.positions, rope, N, c.kvHeadCount, c.headDim, inverse: true)
             matmulBackward(a.dNorm.pointer, G + w.qProj, a.dQ.pointer, a.ln1[l].pointer, P + w.qProj, N, C, Q, accumulateInput: false)
@@ -197,8 +269,8 @@ public final class DecoderModel {
     @discardableResult
     public func clipGradients(maxNorm: Float) -> Float {
         guard let gradients else { return 0 }
-        let norm = cblas_snrm2(Int32(gradients.count), gradients.pointer, 1)
-        if norm > maxNorm { cblas_sscal(Int32(gradients.count), maxNorm / norm, gradients.pointer, 1) }
+        let norm = Float(sumOfSquares(gradients.pointer, gradients.count).squareRoot())
+        if norm > maxNorm { scale(gradients.pointer, gradients.count, by: maxNorm / norm) }
         return norm
     }
 }

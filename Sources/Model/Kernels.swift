@@ -1,6 +1,7 @@
 import CKernels
 import COpenBLAS
 import Foundation
+import Synchronization
 
 // The model's layers as llm.c-style forward/backward pairs over flat Float buffers.
 // Shapes in the comments: N = tokens in the batch (B*T), C = hidden size, F = intermediate
@@ -20,6 +21,28 @@ public enum ComputeThreads {
     public static func use(_ threads: Int) {
         count = max(1, threads)
         openblas_set_num_threads(Int32(count))
+    }
+
+    /// Open single-threaded-BLAS sections and the OpenBLAS thread count to restore after the last.
+    private static let blasSections = Mutex<(open: Int, savedThreads: Int32)>((0, 0))
+
+    /// Runs `body` with OpenBLAS single-threaded, for callers that already run one thread per
+    /// core (OpenBLAS' thread count is process-wide; concurrent sections share one switch).
+    static func withSingleThreadedBLAS<R>(_ body: () -> R) -> R {
+        blasSections.withLock { state in
+            if state.open == 0 {
+                state.savedThreads = openblas_get_num_threads()
+                openblas_set_num_threads(1)
+            }
+            state.open += 1
+        }
+        defer {
+            blasSections.withLock { state in
+                state.open -= 1
+                if state.open == 0 { openblas_set_num_threads(state.savedThreads) }
+            }
+        }
+        return body()
     }
 }
 
@@ -79,6 +102,34 @@ func axpy(_ y: FloatPointer, _ a: Float, _ x: UnsafePointer<Float>, _ n: Int) {
     while i < n { y[i] += a * x[i]; i += 1 }
 }
 
+/// x[0..<n] *= factor, on every core.
+func scale(_ x: FloatPointer, _ n: Int, by factor: Float) {
+    let cores = ComputeThreads.count
+    parallelChunks(cores, work: n) { chunk in
+        for i in chunkRange(chunk, of: cores, total: n) { x[i] *= factor }
+    }
+}
+
+/// Σ x[i]² in Double over two fixed halves (on two cores when there are), so the sum is the
+/// same on every machine.
+func sumOfSquares(_ x: UnsafePointer<Float>, _ n: Int) -> Double {
+    var halves: [Double] = [0, 0]
+    halves.withUnsafeMutableBufferPointer { sums in
+        parallelChunks(2, work: n) { half in
+            let range = chunkRange(half, of: 2, total: n)
+            var sum: Double = 0
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let block = min(4096, range.upperBound - start)
+                sum += Double(dot(x + start, x + start, block))
+                start += block
+            }
+            sums[half] = sum
+        }
+    }
+    return halves[0] + halves[1]
+}
+
 // MARK: - Embedding
 
 /// out[N, C] = table[tokens[n], :]
@@ -98,10 +149,11 @@ let fewTokens = 32
 let fewTokensKernelAvailable = ipt_matmul_few_tokens_available() != 0
 
 /// out[N, O] (=, or += when accumulate) inp[N, I] · weight[O, I]ᵀ
-func matmulForward(_ out: FloatPointer, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ N: Int, _ I: Int, _ O: Int, accumulate: Bool = false) {
+func matmulForward(_ out: FloatPointer, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ N: Int, _ I: Int, _ O: Int, accumulate: Bool = false,
+                   cores: Int = ComputeThreads.count) {
     if N <= fewTokens && fewTokensKernelAvailable {
         // Output rows split across the cores; each weight row is read from memory once.
-        let parts = ComputeThreads.count
+        let parts = cores
         // A thread hop costs a few microseconds: small matrices (tiny's 256×256) stay on one core.
         parallelChunks(parts, work: N * I * O, minimumWork: 200_000) { part in
             let rows = chunkRange(part, of: parts, total: O)
@@ -127,9 +179,10 @@ func matmulBackward(_ dinp: FloatPointer, _ dweight: FloatPointer, _ dout: Unsaf
 // MARK: - RMSNorm
 
 /// out[N, C] = inp · rstd · weight[C], rstd[N] = 1/sqrt(mean(inp²) + eps)   (transformers' MistralRMSNorm)
-func rmsnormForward(_ out: FloatPointer, _ rstd: FloatPointer?, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ N: Int, _ C: Int, _ eps: Float) {
-    parallelChunks(2, work: N * C * 4) { chunk in
-        for n in chunkRange(chunk, of: 2, total: N) {
+func rmsnormForward(_ out: FloatPointer, _ rstd: FloatPointer?, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ N: Int, _ C: Int, _ eps: Float,
+                    cores: Int = ComputeThreads.count) {
+    parallelChunks(cores, work: N * C * 4) { chunk in
+        for n in chunkRange(chunk, of: cores, total: N) {
             let x = inp + n * C, y = out + n * C
             let r = 1 / (dot(x, x, C) / Float(C) + eps).squareRoot()
             rstd?[n] = r
@@ -206,24 +259,20 @@ func ropeApply(_ x: FloatPointer, _ positions: UnsafePointer<Int32>, _ table: Ro
 // MARK: - SwiGLU
 
 /// out[N, F] = silu(gate) · up
-func swigluForward(_ out: FloatPointer, _ gate: UnsafePointer<Float>, _ up: UnsafePointer<Float>, _ count: Int) {
-    parallelChunks(2, work: count * 8) { chunk in
-        for i in chunkRange(chunk, of: 2, total: count) {
-            let g = gate[i]
-            out[i] = g / (1 + exp(-g)) * up[i]
-        }
+func swigluForward(_ out: FloatPointer, _ gate: UnsafePointer<Float>, _ up: UnsafePointer<Float>, _ count: Int, cores: Int = ComputeThreads.count) {
+    parallelChunks(cores, work: count * 8) { chunk in
+        let range = chunkRange(chunk, of: cores, total: count)
+        ipt_swiglu_forward(out + range.lowerBound, gate + range.lowerBound, up + range.lowerBound, range.count)
     }
 }
 
 /// dgate[N, F] = dout · up · silu'(gate);  dup[N, F] = dout · silu(gate)   (both written, not accumulated)
-func swigluBackward(_ dgate: FloatPointer, _ dup: FloatPointer, _ dout: UnsafePointer<Float>, _ gate: UnsafePointer<Float>, _ up: UnsafePointer<Float>, _ count: Int) {
-    parallelChunks(2, work: count * 8) { chunk in
-        for i in chunkRange(chunk, of: 2, total: count) {
-            let g = gate[i]
-            let sigmoid = 1 / (1 + exp(-g))
-            dgate[i] = dout[i] * up[i] * sigmoid * (1 + g * (1 - sigmoid))
-            dup[i] = dout[i] * g * sigmoid
-        }
+func swigluBackward(_ dgate: FloatPointer, _ dup: FloatPointer, _ dout: UnsafePointer<Float>, _ gate: UnsafePointer<Float>, _ up: UnsafePointer<Float>, _ count: Int,
+                    cores: Int = ComputeThreads.count) {
+    parallelChunks(cores, work: count * 8) { chunk in
+        let range = chunkRange(chunk, of: cores, total: count)
+        let r = range.lowerBound
+        ipt_swiglu_backward(dgate + r, dup + r, dout + r, gate + r, up + r, range.count)
     }
 }
 
@@ -244,7 +293,8 @@ struct AttentionShape {
 
 /// out[N, Q] = softmax(q kᵀ/√d, causal) v per (batch, head); att[B, heads, T, T] keeps the probabilities.
 /// q[N, Q], k/v[N, K] (post-RoPE); heads share kv head h / (heads/kvHeads).
-func attentionForward(_ out: FloatPointer, _ att: FloatPointer, _ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ s: AttentionShape) {
+func attentionForward(_ out: FloatPointer, _ att: FloatPointer, _ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ s: AttentionShape,
+                      cores: Int = ComputeThreads.count) {
     let T = s.T, hd = s.headDim, group = s.heads / s.kvHeads
     let scale = 1 / Float(hd).squareRoot()
     for b in 0..<s.B {
@@ -255,17 +305,17 @@ func attentionForward(_ out: FloatPointer, _ att: FloatPointer, _ q: UnsafePoint
         }
     }
     let rows = s.B * s.heads * T
-    parallelChunks(2, work: rows * T) { chunk in
-        for row in chunkRange(chunk, of: 2, total: rows) {
+    parallelChunks(cores, work: rows * T) { chunk in
+        for row in chunkRange(chunk, of: cores, total: rows) {
             let t = row % T
             let p = att + row * T
             let first = s.firstVisible(t)
-            var maximum = -Float.infinity
-            for j in first...t { maximum = max(maximum, p[j]) }
-            var sum: Float = 0
-            for j in first...t { let e = exp(p[j] - maximum); p[j] = e; sum += e }
-            let inverse = 1 / sum
-            for j in 0..<T { p[j] = (j >= first && j <= t) ? p[j] * inverse : 0 }
+            let visible = t + 1 - first
+            let maximum = ipt_max(p + first, visible)
+            let inverse = 1 / ipt_exp_shifted(p + first, p + first, visible, maximum)
+            if first > 0 { p.update(repeating: 0, count: first) }
+            for j in first...t { p[j] *= inverse }
+            if t + 1 < T { (p + t + 1).update(repeating: 0, count: T - t - 1) }
         }
     }
     for b in 0..<s.B {
@@ -279,7 +329,8 @@ func attentionForward(_ out: FloatPointer, _ att: FloatPointer, _ q: UnsafePoint
 
 /// dq[N, Q] = ∂/∂q (written);  dk, dv[N, K] += ∂/∂k, ∂/∂v.  datt[B, heads, T, T] is scratch.
 func attentionBackward(_ dq: FloatPointer, _ dk: FloatPointer, _ dv: FloatPointer, _ datt: FloatPointer, _ dout: UnsafePointer<Float>,
-                       _ att: UnsafePointer<Float>, _ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ s: AttentionShape) {
+                       _ att: UnsafePointer<Float>, _ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ s: AttentionShape,
+                       cores: Int = ComputeThreads.count) {
     let T = s.T, hd = s.headDim, group = s.heads / s.kvHeads
     let scale = 1 / Float(hd).squareRoot()
     for b in 0..<s.B {
@@ -296,8 +347,8 @@ func attentionBackward(_ dq: FloatPointer, _ dk: FloatPointer, _ dv: FloatPointe
     }
     // Softmax backward: dscore = att · (datt − Σ att·datt); masked entries have att = 0.
     let rows = s.B * s.heads * T
-    parallelChunks(2, work: rows * T) { chunk in
-        for row in chunkRange(chunk, of: 2, total: rows) {
+    parallelChunks(cores, work: rows * T) { chunk in
+        for row in chunkRange(chunk, of: cores, total: rows) {
             let p = att + row * T, d = datt + row * T
             let projection = dot(p, d, T)
             for j in 0..<T { d[j] = p[j] * (d[j] - projection) }
@@ -319,37 +370,35 @@ func attentionBackward(_ dq: FloatPointer, _ dk: FloatPointer, _ dv: FloatPointe
 
 // MARK: - Cross-entropy
 
-/// Σ_n weight[n] · −log softmax(logits[n])[target[n]] / Σ weight, with weight = mask (or 1);
-/// targets < 0 are ignored. Returns the loss and leaves each row's log-sum-exp in lse[N].
-func crossEntropyForward(_ lse: FloatPointer, _ logits: UnsafePointer<Float>, _ targets: UnsafePointer<Int32>, _ mask: UnsafePointer<Float>?, _ N: Int, _ V: Int) -> (loss: Float, weight: Float) {
+/// Σ_n weight[n] · −log softmax(logits[n])[target[n]] and Σ weight, with weight = mask (or 1);
+/// targets < 0 are ignored. Leaves each row's log-sum-exp in lse[N].
+func crossEntropyForward(_ lse: FloatPointer, _ logits: UnsafePointer<Float>, _ targets: UnsafePointer<Int32>, _ mask: UnsafePointer<Float>?, _ N: Int, _ V: Int) -> (lossSum: Double, weight: Double) {
     var total: Double = 0, weight: Double = 0
     for n in 0..<N {
         let row = logits + n * V
-        var maximum = -Float.infinity
-        for j in 0..<V { maximum = max(maximum, row[j]) }
-        var sum: Float = 0
-        for j in 0..<V { sum += exp(row[j] - maximum) }
-        lse[n] = maximum + log(sum)
+        let maximum = ipt_max(row, V)
+        lse[n] = maximum + log(ipt_exp_shifted(nil, row, V, maximum))
         let w = targets[n] < 0 ? 0 : (mask?[n] ?? 1)
         if w != 0 {
             total += Double(w * (lse[n] - row[Int(targets[n])]))
             weight += Double(w)
         }
     }
-    return (weight > 0 ? Float(total / weight) : 0, Float(weight))
+    return (total, weight)
 }
 
 /// In place: logits[N, V] becomes dloss/dlogits = w/Σw · (softmax − onehot(target)).
-func crossEntropyBackward(_ logits: FloatPointer, _ lse: UnsafePointer<Float>, _ targets: UnsafePointer<Int32>, _ mask: UnsafePointer<Float>?, _ totalWeight: Float, _ N: Int, _ V: Int) {
-    parallelChunks(2, work: N * V * 4) { chunk in
-        for n in chunkRange(chunk, of: 2, total: N) {
+func crossEntropyBackward(_ logits: FloatPointer, _ lse: UnsafePointer<Float>, _ targets: UnsafePointer<Int32>, _ mask: UnsafePointer<Float>?, _ totalWeight: Float, _ N: Int, _ V: Int,
+                          cores: Int = ComputeThreads.count) {
+    parallelChunks(cores, work: N * V * 4) { chunk in
+        for n in chunkRange(chunk, of: cores, total: N) {
             let row = logits + n * V
             let w = targets[n] < 0 || totalWeight == 0 ? 0 : (mask?[n] ?? 1) / totalWeight
             if w == 0 {
                 row.update(repeating: 0, count: V)
                 continue
             }
-            for j in 0..<V { row[j] = w * exp(row[j] - lse[n]) }
+            ipt_exp_scaled(row, V, lse[n], w)
             row[Int(targets[n])] -= w
         }
     }

@@ -44,7 +44,7 @@ extension DecoderModel {
     /// Multiplies every gradient by `factor` (gradient accumulation averages micro-batches).
     public func scaleGradients(by factor: Float) {
         guard let gradients else { return }
-        cblas_sscal(Int32(gradients.count), factor, gradients.pointer, 1)
+        scale(gradients.pointer, gradients.count, by: factor)
     }
 
     /// All parameters in layout order, as one contiguous read-only view.

@@ -16,4 +16,19 @@ int ipt_matmul_few_tokens_available(void);
 void ipt_attend(float *out, const float *q, const float *keys, const float *values, long stride,
                 int first, int last, int head_dim, float scale, float *scores);
 
+/// The largest of x[0..<n] (-inf when n is 0).
+float ipt_max(const float *x, long n);
+
+/// Σ e^(x[i] − shift); also stores each e^(x[i] − shift) in out unless out is NULL.
+float ipt_exp_shifted(float *out, const float *x, long n, float shift);
+
+/// In place: x[i] = scale · e^(x[i] − shift).
+void ipt_exp_scaled(float *x, long n, float shift, float scale);
+
+/// out[i] = silu(gate[i]) · up[i]   (out may be gate).
+void ipt_swiglu_forward(float *out, const float *gate, const float *up, long n);
+
+/// dgate[i] = dout · up · silu'(gate);  dup[i] = dout · silu(gate).
+void ipt_swiglu_backward(float *dgate, float *dup, const float *dout, const float *gate, const float *up, long n);
+
 #endif
