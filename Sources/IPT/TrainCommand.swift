@@ -3,6 +3,7 @@ import Foundation
 import Mixing
 import Model
 import Store
+import Tokenization
 import Training
 
 struct TrainCommand: ParsableCommand {
@@ -26,8 +27,8 @@ struct TrainRunCommand: ParsableCommand {
 
             The loop: batch → forward → backward → clip → AdamW step, learning rate with linear \
             warmup and cosine decay. Each step's loss, lr, grad norm and tokens/s go to \
-            train_metrics; checkpoints (config.json + model.safetensors + optimizer and data \
-            state, written atomically, sha256 in `checkpoints`) go to --out/step-NNNNNN every \
+            train_metrics; checkpoints (config.json + model.safetensors + the data's tokenizer.json + \
+            optimizer and data state, written atomically, sha256 in `checkpoints`) go to --out/step-NNNNNN every \
             --checkpoint-every steps and at the end. --resume CKPT continues a run exactly: the \
             weights at step n are bit-identical to an uninterrupted run.
 
@@ -111,12 +112,14 @@ struct TrainRunCommand: ParsableCommand {
 
         let data: TrainingData
         var instructionSetId: Int64?
+        var tokenizerJSON: Data?
         if mode == "pretrain", let snapshot {
             let (record, tokens) = try store.read { db in
                 (try MixingRepository.snapshot(id: snapshot, in: db), try MixingRepository.snapshotTokens(id: snapshot, in: db))
             }
             data = PackedSequences(flatTokens: tokens, sequenceLength: record.packing.sequenceLength, identity: record.manifestSHA256)
             try checkVocabulary(record.vocabSize, trainConfig.vocabSize)
+            tokenizerJSON = try storedTokenizerJSON(name: record.tokenizer, sha256: record.tokenizerSHA256, store: store)
         } else {
             let (setId, examples, tok) = try store.read { db in
                 let (setId, examples) = try MixingRepository.examples(setName: instructions ?? "", in: db)
@@ -134,6 +137,7 @@ struct TrainRunCommand: ParsableCommand {
             if packed.droppedExamples > 0 { printError("\(packed.droppedExamples) examples longer than \(seqLen) tokens left out") }
             try checkVocabulary(tok.vocabSize, trainConfig.vocabSize)
             data = packed
+            tokenizerJSON = try storedTokenizerJSON(name: tok.name, sha256: tok.identity, store: store)
         }
         trainConfig.sequenceLength = data.sequenceLength
 
@@ -155,6 +159,7 @@ struct TrainRunCommand: ParsableCommand {
             }
             trainer = try Trainer(config: trainConfig, data: data, seed: UInt64(bitPattern: seed), initialModel: initial)
         }
+        trainer.tokenizerJSON = tokenizerJSON
         var run = TrainingRunRecord(snapshotId: mode == "pretrain" ? snapshot : nil, instructionSetId: instructionSetId, mode: mode,
                                     configJSON: trainConfig.jsonString(), seed: Int64(bitPattern: trainer.seed), outDir: out, resumedFrom: resumedFrom)
         try store.write { db in try TrainingRepository.insertRun(&run, in: db) }
@@ -166,6 +171,17 @@ struct TrainRunCommand: ParsableCommand {
                               metrics.learningRate, metrics.gradientNorm, metrics.tokensPerSecond, formatDuration(eta)))
         }
         print("run \(runId) done: \(out)/\(Checkpoint.directoryName(step: trainer.stepCount))")
+    }
+
+    /// The tokenizer.json stored under `name`, for the checkpoints; nil for the built-in "bytes"
+    /// (no tokenizer.json) or when the stored one is no longer the one the data was made with.
+    func storedTokenizerJSON(name: String, sha256: String, store: Store) throws -> Data? {
+        guard let record = try store.read({ db in try TokenizerRepository.tokenizer(named: name, in: db) }) else { return nil }
+        guard record.sha256 == sha256 else {
+            printError("tokenizer \(name) changed since the data was tokenized; checkpoints get no tokenizer.json")
+            return nil
+        }
+        return Data(record.json.utf8)
     }
 
     func checkVocabulary(_ dataVocabulary: Int, _ modelVocabulary: Int) throws {

@@ -4,7 +4,8 @@ import Model
 import Store
 
 /// A checkpoint directory: transformers' `config.json` + `model.safetensors` (loadable by
-/// `DecoderModel.load` and by transformers), `optimizer.bin` (AdamW step count and moments),
+/// `DecoderModel.load` and by transformers), `tokenizer.json` when the trainer knows the
+/// tokenizer of its data, `optimizer.bin` (AdamW step count and moments),
 /// `trainer_state.json` (step, data position, RNG state, config) and `SHA256SUMS`. The
 /// checkpoint's hash is the SHA-256 of its SHA256SUMS file.
 ///
@@ -26,6 +27,7 @@ public struct Checkpoint {
         case weights, optimizer, trainerState, checksums, directorySynced
     }
 
+    static let tokenizerFile = "tokenizer.json"
     static let optimizerFile = "optimizer.bin"
     static let stateFile = "trainer_state.json"
     static let sumsFile = "SHA256SUMS"
@@ -40,7 +42,7 @@ public struct Checkpoint {
     /// write after that stage, leaving what a crash there would leave (tests use it).
     @discardableResult
     public static func write(to directory: String, model: DecoderModel, optimizer: AdamW, state: TrainerState,
-                             interruptAfter: Stage? = nil) throws(TrainingError) -> String {
+                             tokenizerJSON: Data? = nil, interruptAfter: Stage? = nil) throws(TrainingError) -> String {
         let target = URL(fileURLWithPath: directory).standardizedFileURL
         let parent = target.deletingLastPathComponent().path
         let temporary = parent + "/." + target.lastPathComponent + ".tmp-\(getpid())"
@@ -55,6 +57,7 @@ public struct Checkpoint {
         func stop(_ stage: Stage) throws(TrainingError) { if interruptAfter == stage { throw .interrupted(stage: stage.rawValue) } }
 
         do { try model.save(directory: temporary) } catch { throw .writeFailed(path: temporary, reason: error.localizedDescription) }
+        if let tokenizerJSON { try writeFile(tokenizerJSON, to: temporary + "/" + tokenizerFile) }
         try stop(.weights)
         try writeFile(encodeOptimizer(optimizer.state()), to: temporary + "/" + optimizerFile)
         try stop(.optimizer)

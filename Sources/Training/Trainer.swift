@@ -29,6 +29,9 @@ public final class Trainer {
     public let seed: UInt64
     public private(set) var stepCount: Int
     public private(set) var cursor: DataCursor
+    /// The tokenizer.json of the data's tokenizer, copied into every checkpoint so that it opens
+    /// in transformers and as a synthesis backend (`--backend model:DIR`) on its own.
+    public var tokenizerJSON: Data?
 
     /// A fresh run: the model from `initialModel` (fine-tuning) or randomly initialised from `seed`.
     public init(config: TrainConfig, data: TrainingData, seed: UInt64, initialModel: DecoderModel? = nil) throws(TrainingError) {
@@ -136,6 +139,6 @@ public final class Trainer {
     /// Writes a checkpoint of the current step; returns its SHA-256.
     @discardableResult
     public func checkpoint(to directory: String, interruptAfter: Checkpoint.Stage? = nil) throws(TrainingError) -> String {
-        try Checkpoint.write(to: directory, model: model, optimizer: optimizer, state: state, interruptAfter: interruptAfter)
+        try Checkpoint.write(to: directory, model: model, optimizer: optimizer, state: state, tokenizerJSON: tokenizerJSON, interruptAfter: interruptAfter)
     }
 }

@@ -18,6 +18,21 @@ import Testing
         #expect(loaded.optimizer == trainer.optimizer.state())
     }
 
+    @Test func theDataTokenizerTravelsWithEveryCheckpointUnderItsChecksum() throws {
+        let directory = try temporaryDirectory() + "/step-000001"
+        let trainer = try Trainer(config: tinyConfig(steps: 1), data: patternData(), seed: 1)
+        let tokenizerJSON = Data(#"{"version": "1.0", "model": {"type": "BPE"}}"#.utf8)
+        trainer.tokenizerJSON = tokenizerJSON
+        _ = try trainer.step()
+        let sha = try trainer.checkpoint(to: directory)
+        #expect(FileManager.default.contents(atPath: directory + "/tokenizer.json") == tokenizerJSON)
+        let sums = try String(contentsOfFile: directory + "/SHA256SUMS", encoding: .utf8)
+        #expect(sums.contains("  tokenizer.json\n"))
+        #expect(try Checkpoint.verify(directory: directory, expectedSHA256: sha) == sha)
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: directory + "/tokenizer.json"))
+        #expect(throws: TrainingError.self) { try Checkpoint.verify(directory: directory) }
+    }
+
     @Test func aChangedFileOrHashFailsVerification() throws {
         let directory = try temporaryDirectory() + "/step-000001"
         let trainer = try Trainer(config: tinyConfig(steps: 1), data: patternData(), seed: 1)
