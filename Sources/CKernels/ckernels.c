@@ -3,21 +3,11 @@
 // costs more than the multiply; here each 3-row block of weights is read once from memory and
 // used for every token while it sits in L1. AVX2+FMA only, chosen at run time.
 #include "ckernels.h"
+#include "avx2.h"
 #include <immintrin.h>
 #include <math.h>
 
-int ipt_matmul_few_tokens_available(void) {
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
-
-__attribute__((target("avx2,fma")))
-static inline float hsum(__m256 v) {
-    __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
-    lo = _mm_add_ps(lo, hi);
-    lo = _mm_add_ps(lo, _mm_movehl_ps(lo, lo));
-    lo = _mm_add_ss(lo, _mm_movehdup_ps(lo));
-    return _mm_cvtss_f32(lo);
-}
+int ipt_matmul_few_tokens_available(void) { return ipt_has_avx2(); }
 
 // 3 weight rows × 4 tokens: 12 accumulators + 3 weight vectors + 1 token vector fill the 16
 // AVX registers exactly, so the inner loop never spills.
@@ -40,9 +30,9 @@ static void block_3x4(float *out, const float *x, const float *w, int I, int O, 
         xv = _mm256_loadu_ps(x3 + i);
         a03 = _mm256_fmadd_ps(wv0, xv, a03); a13 = _mm256_fmadd_ps(wv1, xv, a13); a23 = _mm256_fmadd_ps(wv2, xv, a23);
     }
-    float s[3][4] = {{hsum(a00), hsum(a01), hsum(a02), hsum(a03)},
-                     {hsum(a10), hsum(a11), hsum(a12), hsum(a13)},
-                     {hsum(a20), hsum(a21), hsum(a22), hsum(a23)}};
+    float s[3][4] = {{ipt_hsum(a00), ipt_hsum(a01), ipt_hsum(a02), ipt_hsum(a03)},
+                     {ipt_hsum(a10), ipt_hsum(a11), ipt_hsum(a12), ipt_hsum(a13)},
+                     {ipt_hsum(a20), ipt_hsum(a21), ipt_hsum(a22), ipt_hsum(a23)}};
     const float *wr[3] = {w0, w1, w2}, *xr[4] = {x0, x1, x2, x3};
     for (int a = 0; a < 3; a++) {
         for (int b = 0; b < 4; b++) {
@@ -72,7 +62,7 @@ static void block_4x1(float *out, const float *x, const float *w, int I, int O, 
         a2 = _mm256_fmadd_ps(_mm256_loadu_ps(w2 + i), xa, a2); b2 = _mm256_fmadd_ps(_mm256_loadu_ps(w2 + i + 8), xb, b2);
         a3 = _mm256_fmadd_ps(_mm256_loadu_ps(w3 + i), xa, a3); b3 = _mm256_fmadd_ps(_mm256_loadu_ps(w3 + i + 8), xb, b3);
     }
-    float s[4] = {hsum(_mm256_add_ps(a0, b0)), hsum(_mm256_add_ps(a1, b1)), hsum(_mm256_add_ps(a2, b2)), hsum(_mm256_add_ps(a3, b3))};
+    float s[4] = {ipt_hsum(_mm256_add_ps(a0, b0)), ipt_hsum(_mm256_add_ps(a1, b1)), ipt_hsum(_mm256_add_ps(a2, b2)), ipt_hsum(_mm256_add_ps(a3, b3))};
     const float *wr[4] = {w0, w1, w2, w3};
     for (int a = 0; a < 4; a++) {
         for (int t = i; t < I; t++) s[a] += wr[a][t] * x0[t];
@@ -87,7 +77,7 @@ static void row_1x1(float *out, const float *x, const float *w, int I, int O, in
     const float *wr = w + (long)o * I, *xr = x + (long)n * I;
     int i = 0;
     for (; i + 8 <= I; i += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(wr + i), _mm256_loadu_ps(xr + i), acc);
-    float s = hsum(acc);
+    float s = ipt_hsum(acc);
     for (; i < I; i++) s += wr[i] * xr[i];
     float *dst = out + (long)n * O + o;
     *dst = accumulate ? *dst + s : s;
@@ -122,7 +112,7 @@ static void attend_avx2(float *out, const float *q, const float *keys, const flo
         __m256 acc = _mm256_setzero_ps();
         int d = 0;
         for (; d + 8 <= hd; d += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(q + d), _mm256_loadu_ps(k + d), acc);
-        float s = hsum(acc);
+        float s = ipt_hsum(acc);
         for (; d < hd; d++) s += q[d] * k[d];
         s *= scale;
         p[j] = s;

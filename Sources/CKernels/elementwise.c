@@ -2,14 +2,9 @@
 // SwiGLU. libm's expf is a scalar call per element; here eight lanes go through one
 // polynomial. AVX2+FMA when the CPU has them (checked at run time), else scalar libm.
 #include "ckernels.h"
+#include "avx2.h"
 #include <immintrin.h>
 #include <math.h>
-
-static int has_avx2(void) {
-    static int known = -1;
-    if (known < 0) known = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    return known;
-}
 
 // e^x for eight lanes: x = n·ln2 + r with |r| ≤ ln2/2 (ln2 split in two parts so n·ln2 is
 // exact), e^r by its Taylor series to r⁷ (truncation error below 6e-9 relative), and 2^n
@@ -38,15 +33,6 @@ static inline __m256 exp8(__m256 x) {
 }
 
 __attribute__((target("avx2,fma")))
-static inline float hsum8(__m256 v) {
-    __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
-    lo = _mm_add_ps(lo, hi);
-    lo = _mm_add_ps(lo, _mm_movehl_ps(lo, lo));
-    lo = _mm_add_ss(lo, _mm_movehdup_ps(lo));
-    return _mm_cvtss_f32(lo);
-}
-
-__attribute__((target("avx2,fma")))
 static float max_avx2(const float *x, long n) {
     __m256 m = _mm256_set1_ps(-INFINITY);
     long i = 0;
@@ -60,7 +46,7 @@ static float max_avx2(const float *x, long n) {
 }
 
 float ipt_max(const float *x, long n) {
-    if (has_avx2()) return max_avx2(x, n);
+    if (ipt_has_avx2()) return max_avx2(x, n);
     float result = -INFINITY;
     for (long i = 0; i < n; i++) result = x[i] > result ? x[i] : result;
     return result;
@@ -75,7 +61,7 @@ static float exp_shifted_avx2(float *out, const float *x, long n, float shift) {
         if (out) _mm256_storeu_ps(out + i, e);
         sum = _mm256_add_ps(sum, e);
     }
-    float total = hsum8(sum);
+    float total = ipt_hsum(sum);
     if (i < n) {
         // The tail through the same polynomial, padded with -inf (e^-inf = 0).
         float in[8], e[8];
@@ -90,7 +76,7 @@ static float exp_shifted_avx2(float *out, const float *x, long n, float shift) {
 }
 
 float ipt_exp_shifted(float *out, const float *x, long n, float shift) {
-    if (has_avx2()) return exp_shifted_avx2(out, x, n, shift);
+    if (ipt_has_avx2()) return exp_shifted_avx2(out, x, n, shift);
     float total = 0;
     for (long i = 0; i < n; i++) {
         float e = expf(x[i] - shift);
@@ -114,7 +100,7 @@ static void exp_scaled_avx2(float *x, long n, float shift, float scale) {
 }
 
 void ipt_exp_scaled(float *x, long n, float shift, float scale) {
-    if (has_avx2()) { exp_scaled_avx2(x, n, shift, scale); return; }
+    if (ipt_has_avx2()) { exp_scaled_avx2(x, n, shift, scale); return; }
     for (long i = 0; i < n; i++) x[i] = scale * expf(x[i] - shift);
 }
 
@@ -136,7 +122,7 @@ static long swiglu_forward_avx2(float *out, const float *gate, const float *up, 
 }
 
 void ipt_swiglu_forward(float *out, const float *gate, const float *up, long n) {
-    long i = has_avx2() ? swiglu_forward_avx2(out, gate, up, n) : 0;
+    long i = ipt_has_avx2() ? swiglu_forward_avx2(out, gate, up, n) : 0;
     for (; i < n; i++) {
         float g = gate[i];
         out[i] = g / (1 + expf(-g)) * up[i];
@@ -159,7 +145,7 @@ static long swiglu_backward_avx2(float *dgate, float *dup, const float *dout, co
 }
 
 void ipt_swiglu_backward(float *dgate, float *dup, const float *dout, const float *gate, const float *up, long n) {
-    long i = has_avx2() ? swiglu_backward_avx2(dgate, dup, dout, gate, up, n) : 0;
+    long i = ipt_has_avx2() ? swiglu_backward_avx2(dgate, dup, dout, gate, up, n) : 0;
     for (; i < n; i++) {
         float g = gate[i], s = 1 / (1 + expf(-g));
         dgate[i] = dout[i] * up[i] * s * (1 + g * (1 - s));
