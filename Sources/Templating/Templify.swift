@@ -4,8 +4,9 @@ import Store
 import Synthesis
 
 /// Templify of one synthesis run with one seed, in one write transaction: load the built-in
-/// catalog, read the run's chains, render each with `SeededGenerator(seed, first request id)`,
-/// and store every text with its choices.
+/// catalog, read the run's chains (their texts and pairs `batchSize` chains at a time, so
+/// memory does not grow with the run), render each with `SeededGenerator(seed, first request
+/// id)`, and store every text with its choices.
 ///
 /// Re-running with the same seed is idempotent: a chain already stored is left as it is if
 /// it renders to the same text (its row id stays), and the run fails with
@@ -34,6 +35,9 @@ public enum Templify {
         public var seconds: Double
     }
 
+    /// Chains whose texts and pairs are in memory at once.
+    static let batchSize = 256
+
     public static func run(store: Store, run runId: Int64, seed: Int64? = nil, replace: Bool = false,
                            catalog: TemplateCatalog? = nil) throws -> Summary {
         let start = Date()
@@ -42,28 +46,31 @@ public enum Templify {
             let loaded = try TemplateRepository.load(source, in: db)
             let run = try SynthesisRepository.run(runId, in: db)
             let seed = seed ?? run.seed
-            let chains = try TemplifyRepository.chains(run: runId, in: db)
+            let chainIds = try TemplifyRepository.chainRequestIds(run: runId, in: db)
             var existing = try TemplifyRepository.existing(run: runId, seed: seed, in: db)
             var replaced = 0
             if replace {
                 replaced = try TemplifyRepository.deleteTexts(run: runId, seed: seed, in: db)
                 existing = [:]
             }
-            var summary = Summary(run: runId, seed: seed, chains: chains.count, written: 0, kept: 0, replaced: replaced,
+            var summary = Summary(run: runId, seed: seed, chains: chainIds.count, written: 0, kept: 0, replaced: replaced,
                                   templatesAdded: loaded.added, modes: [:], inverted: 0, characters: 0, seconds: 0)
-            for chain in chains {
-                let rendered = try TemplifyRenderer.templify(chain, catalog: loaded.catalog, seed: seed)
-                summary.modes[rendered.choices.mode.rawValue, default: 0] += 1
-                if rendered.choices.inverted { summary.inverted += 1 }
-                summary.characters += rendered.text.utf8.count
-                if let stored = existing[chain.firstRequestId] {
-                    guard stored.sha256 == TemplifyRepository.textHash(rendered.text) else {
-                        throw TemplateError.changedRendering(run: runId, seed: seed, firstRequestId: chain.firstRequestId)
+            for first in stride(from: 0, to: chainIds.count, by: batchSize) {
+                let batch = chainIds[first..<min(first + batchSize, chainIds.count)]
+                for chain in try TemplifyRepository.chains(requestIds: batch, in: db) {
+                    let rendered = try TemplifyRenderer.templify(chain, catalog: loaded.catalog, seed: seed)
+                    summary.modes[rendered.choices.mode.rawValue, default: 0] += 1
+                    if rendered.choices.inverted { summary.inverted += 1 }
+                    summary.characters += rendered.text.utf8.count
+                    if let stored = existing[chain.firstRequestId] {
+                        guard stored.sha256 == TemplifyRepository.textHash(rendered.text) else {
+                            throw TemplateError.changedRendering(run: runId, seed: seed, firstRequestId: chain.firstRequestId)
+                        }
+                        summary.kept += 1
+                    } else {
+                        try TemplifyRepository.insert(rendered, chain: chain, run: runId, seed: seed, in: db)
+                        summary.written += 1
                     }
-                    summary.kept += 1
-                } else {
-                    try TemplifyRepository.insert(rendered, chain: chain, run: runId, seed: seed, in: db)
-                    summary.written += 1
                 }
             }
             summary.seconds = Date().timeIntervalSince(start)

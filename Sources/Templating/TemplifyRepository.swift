@@ -13,11 +13,11 @@ import Synthesis
 public enum TemplifyRepository {
     // MARK: - Chains
 
-    /// The chains of a finished run, ordered by their first request (round, then position).
-    /// A chain starts at a done request that does not inherit from its predecessor and follows
-    /// the `inherits_from_previous` links forward. Failed requests have no pairs and are left
-    /// out (their raw texts stay raw).
-    public static func chains(run runId: Int64, in db: Database) throws -> [TemplifyChain] {
+    /// The chains of a finished run as request ids, ordered by their first request (round, then
+    /// position). A chain starts at a done request that does not inherit from its predecessor
+    /// and follows the `inherits_from_previous` links forward. Failed requests have no pairs and
+    /// are left out (their raw texts stay raw). Only ids: a run of millions of texts fits.
+    public static func chainRequestIds(run runId: Int64, in db: Database) throws -> [[Int64]] {
         _ = try SynthesisRepository.run(runId, in: db)
         let open = try Int.fetchOne(db, sql: """
             SELECT count(*) FROM synth_requests WHERE run_id = ? AND status IN ('pending', 'leased')
@@ -27,25 +27,10 @@ public enum TemplifyRepository {
             """, arguments: [runId, runId]) ?? 0
         guard open + waiting == 0 else { throw TemplateError.unfinishedRun(run: runId, open: open + waiting) }
 
-        var entries: [Int64: TemplifyEntry] = [:]
-        var order: [Int64] = []
-        let requests = try Row.fetchCursor(db, sql: """
-            SELECT q.id, q.raw_text_id, r.text FROM synth_requests q JOIN raw_texts r ON r.id = q.raw_text_id
-            WHERE q.run_id = ? AND q.status = 'done' ORDER BY q.round, q.position
+        let order = try Int64.fetchAll(db, sql: """
+            SELECT id FROM synth_requests WHERE run_id = ? AND status = 'done' ORDER BY round, position
             """, arguments: [runId])
-        while let row = try requests.next() {
-            let id: Int64 = row["id"]
-            entries[id] = TemplifyEntry(requestId: id, rawTextId: row["raw_text_id"], text: row["text"], pairs: [])
-            order.append(id)
-        }
-        let pairs = try Row.fetchCursor(db, sql: """
-            SELECT p.id, p.request_id, p.question, p.answer FROM instruction_pairs p
-            JOIN synth_requests q ON q.id = p.request_id
-            WHERE q.run_id = ? AND q.status = 'done' ORDER BY p.request_id, p.position
-            """, arguments: [runId])
-        while let row = try pairs.next() {
-            entries[row["request_id"]]?.pairs.append(TemplifyPair(id: row["id"], pair: QAPair(question: row["question"], answer: row["answer"])))
-        }
+        let done = Set(order)
         var next: [Int64: Int64] = [:]
         for row in try Row.fetchAll(db, sql: """
             SELECT l.previous_request_id, l.request_id FROM synth_chain_links l JOIN synth_requests q ON q.id = l.request_id
@@ -54,32 +39,55 @@ public enum TemplifyRepository {
             next[row["previous_request_id"]] = row["request_id"]
         }
         let continuations = Set(next.values)
-        var chains: [TemplifyChain] = []
+        var chains: [[Int64]] = []
         for head in order where !continuations.contains(head) {
-            var chain: [TemplifyEntry] = []
+            var chain: [Int64] = []
             var current: Int64? = head
-            while let id = current, let entry = entries[id] {
-                chain.append(entry)
+            while let id = current, done.contains(id) {
+                chain.append(id)
                 current = next[id]
             }
-            chains.append(TemplifyChain(entries: chain))
+            chains.append(chain)
         }
         return chains
     }
 
-    /// The entries of a stored chain, from its recorded request ids.
-    static func entries(requestIds: [Int64], in db: Database) throws -> [TemplifyEntry] {
-        try requestIds.map { requestId in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT q.raw_text_id, r.text FROM synth_requests q JOIN raw_texts r ON r.id = q.raw_text_id WHERE q.id = ?
-                """, arguments: [requestId]) else {
-                throw TemplateError.corruptRecord(augmentedTextId: 0, field: "request_ids (no request \(requestId))")
-            }
-            let pairs = try Row.fetchAll(db, sql: """
-                SELECT id, question, answer FROM instruction_pairs WHERE request_id = ? ORDER BY position
-                """, arguments: [requestId]).map { TemplifyPair(id: $0["id"], pair: QAPair(question: $0["question"], answer: $0["answer"])) }
-            return TemplifyEntry(requestId: requestId, rawTextId: row["raw_text_id"], text: row["text"], pairs: pairs)
+    /// The chains of a finished run with their texts and pairs, all in memory (templify itself
+    /// reads them a batch at a time).
+    public static func chains(run runId: Int64, in db: Database) throws -> [TemplifyChain] {
+        try chains(requestIds: chainRequestIds(run: runId, in: db), in: db)
+    }
+
+    /// These chains (request ids, oldest first) with each entry's raw text and pairs.
+    static func chains(requestIds: some Collection<[Int64]>, in db: Database) throws -> [TemplifyChain] {
+        let found = try entries(requestIds: requestIds.flatMap { $0 }, in: db)
+        return try requestIds.map { ids in
+            TemplifyChain(entries: try ids.map { id in
+                guard let entry = found[id] else { throw TemplateError.corruptRecord(augmentedTextId: 0, field: "request_ids (no request \(id))") }
+                return entry
+            })
         }
+    }
+
+    /// Raw text and pairs (in output order) of each request, 500 requests per query.
+    static func entries(requestIds: [Int64], in db: Database) throws -> [Int64: TemplifyEntry] {
+        var entries: [Int64: TemplifyEntry] = [:]
+        for start in stride(from: 0, to: requestIds.count, by: 500) {
+            let batch = Array(requestIds[start..<min(start + 500, requestIds.count)])
+            let marks = databaseQuestionMarks(count: batch.count)
+            for row in try Row.fetchAll(db, sql: """
+                SELECT q.id, q.raw_text_id, r.text FROM synth_requests q JOIN raw_texts r ON r.id = q.raw_text_id WHERE q.id IN (\(marks))
+                """, arguments: StatementArguments(batch)) {
+                let id: Int64 = row["id"]
+                entries[id] = TemplifyEntry(requestId: id, rawTextId: row["raw_text_id"], text: row["text"], pairs: [])
+            }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT id, request_id, question, answer FROM instruction_pairs WHERE request_id IN (\(marks)) ORDER BY request_id, position
+                """, arguments: StatementArguments(batch)) {
+                entries[row["request_id"]]?.pairs.append(TemplifyPair(id: row["id"], pair: QAPair(question: row["question"], answer: row["answer"])))
+            }
+        }
+        return entries
     }
 
     // MARK: - Writing
@@ -156,7 +164,7 @@ public enum TemplifyRepository {
         }
         let choices = TemplifyChoices(mode: mode, inverted: row.inverted, templates: templates, optionOrders: optionOrders)
         do {
-            let chain = TemplifyChain(entries: try entries(requestIds: requestIds, in: db))
+            let chain = try chains(requestIds: [requestIds], in: db)[0]
             return try TemplifyRenderer.render(chain, choices: choices, catalog: catalog)
         } catch TemplateError.corruptRecord(_, let field) {
             throw TemplateError.corruptRecord(augmentedTextId: row.id, field: field)

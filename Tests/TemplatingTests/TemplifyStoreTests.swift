@@ -30,6 +30,19 @@ import Testing
         #expect(chains.filter { $0.entries.count == 2 }.count == inheriting)
     }
 
+    @Test func templifyReadsChainsInBatchesWithTheSameResultAsAllAtOnce() throws {
+        // More chains than one batch holds, so several batches (and a partial last one) run.
+        let (store, runId) = try makeSynthesizedStore(count: Templify.batchSize * 2 + 40, in: try temporaryDirectory())
+        let chains = try store.read { db in try TemplifyRepository.chains(run: runId, in: db) }
+        #expect(chains.count > Templify.batchSize && chains.count % Templify.batchSize != 0)
+        let summary = try Templify.run(store: store, run: runId, seed: 3)
+        #expect(summary.chains == chains.count && summary.written == chains.count)
+        let catalog = try store.write { db in try TemplateRepository.load(TemplateCatalog.embedded(), in: db).catalog }
+        let expected = try chains.map { try TemplifyRenderer.templify($0, catalog: catalog, seed: 3).text }
+        let stored = try store.read { db in try String.fetchAll(db, sql: "SELECT text FROM augmented_texts ORDER BY id") }
+        #expect(stored == expected)
+    }
+
     @Test func sameDatabaseAndSeedGiveByteIdenticalExportsAndReRunsAreIdempotent() throws {
         let directory = try temporaryDirectory()
         let (first, runA) = try makeSynthesizedStore(count: 40, in: directory, name: "a.db")
