@@ -161,7 +161,7 @@ struct TrainRunCommand: ParsableCommand {
         }
         trainer.tokenizerJSON = tokenizerJSON
         var run = TrainingRunRecord(snapshotId: mode == "pretrain" ? snapshot : nil, instructionSetId: instructionSetId, mode: mode,
-                                    configJSON: trainConfig.jsonString(), seed: Int64(bitPattern: trainer.seed), outDir: out, resumedFrom: resumedFrom)
+                                    configJSON: trainer.config.jsonString(), seed: Int64(bitPattern: trainer.seed), outDir: out, resumedFrom: resumedFrom)
         try store.write { db in try TrainingRepository.insertRun(&run, in: db) }
         let runId = run.id ?? 0
         printError("run \(runId): \(mode), \(data.sequenceCount) sequences of \(data.sequenceLength), \(trainConfig.tokensPerStep) tokens/step, \(trainer.model.layout.totalCount) parameters")

@@ -33,6 +33,9 @@ public struct TrainConfig: Codable, Equatable, Sendable {
     public var gradientClip: Float = 1.0
     /// Write a checkpoint every this many steps (and at the end); 0: only at the end.
     public var checkpointEvery: Int = 0
+    /// SHA-256 of the starting weights (float32, in layout order) when the run began from a
+    /// model directory rather than from the seed; nil for a random initialisation.
+    public var initialWeightsSHA256: String?
 
     public init(model: ModelConfig, modelName: String, batchSize: Int, sequenceLength: Int, steps: Int) {
         self.modelName = modelName

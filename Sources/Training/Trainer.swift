@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Store
 
 /// What one optimizer step did.
 ///
@@ -37,6 +38,8 @@ public final class Trainer {
     public init(config: TrainConfig, data: TrainingData, seed: UInt64, initialModel: DecoderModel? = nil) throws(TrainingError) {
         try config.validate()
         try Self.check(data: data, config: config)
+        var config = config
+        config.initialWeightsSHA256 = initialModel.map(Self.weightsSHA256)
         self.config = config
         self.data = data
         self.seed = seed
@@ -61,6 +64,9 @@ public final class Trainer {
         guard state.dataIdentity == data.identity else {
             throw .resumeMismatch(path: checkpoint.directory, reason: "it was trained on data \(state.dataIdentity), not \(data.identity)")
         }
+        // The starting weights are the checkpoint's business, not the resuming command line's.
+        var config = config
+        config.initialWeightsSHA256 = state.config.initialWeightsSHA256
         var comparable = config
         comparable.steps = state.config.steps
         comparable.checkpointEvery = state.config.checkpointEvery
@@ -79,6 +85,11 @@ public final class Trainer {
         guard cursor.generator == state.rng, cursor.epoch == state.epoch else {
             throw .resumeMismatch(path: checkpoint.directory, reason: "its RNG state does not match seed \(state.seed) at data position \(state.dataPosition)")
         }
+    }
+
+    /// The SHA-256 of a model's weights as float32 in layout order (whatever file format they came from).
+    static func weightsSHA256(_ model: DecoderModel) -> String {
+        model.withAllParameters { Hex.sha256(Data(buffer: $0)) }
     }
 
     static func check(data: TrainingData, config: TrainConfig) throws(TrainingError) {

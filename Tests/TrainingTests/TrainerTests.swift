@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Randomness
+import Store
 import Testing
 @testable import Training
 
@@ -77,6 +78,27 @@ func weights(_ model: DecoderModel) -> [Float] { model.withAllParameters { Array
         #expect(weights(resumed.model) == weights(straight.model))
         #expect(resumed.optimizer.state() == straight.optimizer.state())
         #expect(resumed.cursor == straight.cursor)
+    }
+
+    @Test func aRunFromGivenWeightsRecordsTheirHashAndResumeKeepsIt() throws {
+        let directory = try temporaryDirectory()
+        let config = tinyConfig(steps: 3)
+        #expect(try Trainer(config: config, data: patternData(), seed: 5).config.initialWeightsSHA256 == nil)
+        let start = try DecoderModel(config: config.modelConfig)
+        start.randomize(seed: 77)
+        let before = weights(start)
+        let trainer = try Trainer(config: config, data: patternData(), seed: 5, initialModel: start)
+        let hash = try #require(trainer.config.initialWeightsSHA256)
+        #expect(hash == Hex.sha256(before.withUnsafeBytes { Data($0) }))
+        _ = try trainer.step()
+        let sha = try trainer.checkpoint(to: directory + "/step-000001")
+        #expect(trainer.config.jsonString().contains(hash))
+        // The resuming command line does not know the starting weights; the checkpoint does.
+        let resumed = try Trainer(resuming: try Checkpoint.load(directory: directory + "/step-000001", expectedSHA256: sha), config: config, data: patternData())
+        #expect(resumed.config.initialWeightsSHA256 == hash)
+        let other = try DecoderModel(config: config.modelConfig)
+        other.randomize(seed: 78)
+        #expect(try Trainer(config: config, data: patternData(), seed: 5, initialModel: other).config.initialWeightsSHA256 != hash)
     }
 
     @Test func resumeRefusesOtherDataOrConfig() throws {
