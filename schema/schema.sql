@@ -104,7 +104,8 @@ CREATE TABLE synth_runs (
     max_attempts INTEGER NOT NULL DEFAULT 5 CHECK (max_attempts >= 1),
     status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done')),
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    finished_at TEXT
+    finished_at TEXT,
+    top_p REAL NOT NULL DEFAULT 1 CHECK (top_p > 0 AND top_p <= 1)   -- nucleus sampling (0007)
 );
 
 -- The run's raw texts in the order rounds take them, frozen when the run is created.

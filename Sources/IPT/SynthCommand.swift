@@ -116,6 +116,9 @@ struct SynthRunCommand: ParsableCommand {
     @Option(help: "Sampling temperature (the reference uses 0: greedy).")
     var temperature = 0.0
 
+    @Option(help: "Nucleus sampling: sample from the smallest set of tokens holding this probability mass (1: all). Sent to servers explicitly, since their defaults differ.")
+    var topP = 1.0
+
     @Option(help: "Seed of every random choice (model or server sampling, the miner's task choices).")
     var seed: Int64 = 0
 
@@ -139,6 +142,7 @@ struct SynthRunCommand: ParsableCommand {
             throw ValidationError("--max-new-tokens must be at least 1 and less than --max-model-len (\(maxModelLen))")
         }
         if temperature < 0 { throw ValidationError("--temperature must not be negative") }
+        if !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
         _ = try parsedBackend()
@@ -168,6 +172,7 @@ struct SynthRunCommand: ParsableCommand {
         var setup = SynthRunSetup(backend: kind, backendReference: reference, model: model, rounds: rounds,
                                   limits: ChainLimits(maxModelLength: maxModelLen, maxNewTokens: maxNewTokens))
         setup.temperature = temperature
+        setup.topP = topP
         setup.seed = seed
         setup.source = source
         setup.textLimit = limit
@@ -253,7 +258,7 @@ struct SynthStatusCommand: ParsableCommand {
         let kinds = p.pairsByKind.map { "\($0.kind) \($0.count)" }.joined(separator: ", ")
         return """
             run \(p.run.id) [\(p.run.status)] \(p.run.backend.rawValue) \(p.run.backendReference)\(p.run.model.map { " model \($0)" } ?? "") \
-            rounds \(p.run.roundsCreated)/\(p.run.rounds), seed \(p.run.seed), temperature \(p.run.temperature), \
+            rounds \(p.run.roundsCreated)/\(p.run.rounds), seed \(p.run.seed), temperature \(p.run.temperature), top-p \(p.run.topP), \
             max-model-len \(p.run.maxModelLen), max-new-tokens \(p.run.maxNewTokens)
               texts \(p.run.textsTotal): done \(p.requestsDone), failed \(p.requestsFailed), leased \(p.requestsLeased), \
             pending \(p.requestsPending), not yet planned \(p.textsWaiting)

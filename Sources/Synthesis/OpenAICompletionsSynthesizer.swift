@@ -82,6 +82,7 @@ public struct OpenAICompletionsSynthesizer: Synthesizer {
             body.member("prompt") { $0.string(prompt) }
             body.member("max_tokens") { $0.integer(parameters.maxNewTokens) }
             body.member("temperature") { $0.double(parameters.temperature) }
+            body.member("top_p") { $0.double(parameters.topP) }
             body.member("seed") { $0.integer(parameters.seed) }
             body.member("stop") { json in json.array { array in for stop in parameters.stop { array.element { $0.string(stop) } } } }
         }

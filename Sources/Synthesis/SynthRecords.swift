@@ -18,6 +18,8 @@ public struct SynthRunSetup: Sendable, Equatable {
     public var rounds: Int
     public var limits: ChainLimits
     public var temperature: Double = 0
+    /// Nucleus sampling: the smallest set of tokens whose probabilities reach this mass (1: all).
+    public var topP: Double = 1
     public var seed: Int64 = 0
     public var source: String?
     public var textLimit: Int?
@@ -59,9 +61,10 @@ public struct SynthRun: Codable, FetchableRecord, PersistableRecord, Sendable, E
     public var status: String
     public var createdAt: String
     public var finishedAt: String?
+    public var topP: Double
 
     public var limits: ChainLimits { ChainLimits(maxModelLength: maxModelLen, maxNewTokens: maxNewTokens) }
-    public var parameters: SamplingParameters { SamplingParameters(maxNewTokens: maxNewTokens, temperature: temperature, seed: seed) }
+    public var parameters: SamplingParameters { SamplingParameters(maxNewTokens: maxNewTokens, temperature: temperature, topP: topP, seed: seed) }
     public var split: RoundSplit { RoundSplit(textCount: textsTotal, rounds: rounds) }
 }
 

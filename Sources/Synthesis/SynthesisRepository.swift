@@ -25,10 +25,11 @@ public enum SynthesisRepository {
         }
         try db.execute(sql: """
             INSERT INTO synth_runs (backend, backend_reference, model, rounds, max_model_len, max_new_tokens,
-                                    temperature, seed, source_filter, text_limit, texts_total, round_size, max_attempts)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)
+                                    temperature, top_p, seed, source_filter, text_limit, texts_total, round_size, max_attempts)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)
             """, arguments: [setup.backend, setup.backendReference, setup.model, setup.rounds, setup.limits.maxModelLength,
-                             setup.limits.maxNewTokens, setup.temperature, setup.seed, setup.source, setup.textLimit, setup.maxAttempts])
+                             setup.limits.maxNewTokens, setup.temperature, setup.topP, setup.seed, setup.source, setup.textLimit,
+                             setup.maxAttempts])
         let runId = db.lastInsertedRowID
         try db.execute(sql: """
             INSERT INTO synth_run_texts (run_id, ordinal, raw_text_id)

@@ -18,13 +18,16 @@ public struct SynthesisPrompt: Sendable, Equatable {
 public struct SamplingParameters: Sendable, Equatable, Codable {
     public var maxNewTokens: Int
     public var temperature: Double
+    /// Nucleus sampling mass (1: the whole distribution); sent to every backend, never left to a server's default.
+    public var topP: Double
     public var seed: Int64
     /// Generation stops at any of these strings (the synthesizer ends its output with `</s>`).
     public var stop: [String]
 
-    public init(maxNewTokens: Int, temperature: Double, seed: Int64, stop: [String] = [SynthesizerFormat.endOfSequence]) {
+    public init(maxNewTokens: Int, temperature: Double, topP: Double = 1, seed: Int64, stop: [String] = [SynthesizerFormat.endOfSequence]) {
         self.maxNewTokens = maxNewTokens
         self.temperature = temperature
+        self.topP = topP
         self.seed = seed
         self.stop = stop
     }

@@ -30,6 +30,7 @@ func normalizedSchema(_ db: Database) throws -> [String] {
             .joined(separator: " ")
         let collapsed = withoutComments.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
             .replacingOccurrences(of: "( ", with: "(").replacingOccurrences(of: " )", with: ")")
+            .replacingOccurrences(of: " ,", with: ",")  // ALTER TABLE … ADD COLUMN appends ", col" after the last line
         return "\(row["type"] as String) \(row["name"] as String): \(collapsed)"
     }
 }

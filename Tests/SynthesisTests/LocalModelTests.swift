@@ -39,18 +39,19 @@ func tinyCheckpoint(texts: [String], specialTokens: [String] = ["<s>", "</s>", "
     ]
     static let limits = ChainLimits(maxModelLength: 128, maxNewTokens: 20)
 
-    func setup(_ reference: String, temperature: Double, seed: Int64, rounds: Int = 1) -> SynthRunSetup {
+    func setup(_ reference: String, temperature: Double, topP: Double = 1, seed: Int64, rounds: Int = 1) -> SynthRunSetup {
         var setup = SynthRunSetup(backend: .model, backendReference: reference, rounds: rounds, limits: Self.limits)
         setup.temperature = temperature
+        setup.topP = topP
         setup.seed = seed
         return setup
     }
 
     /// Runs one run through the queue; returns its outputs by raw text id.
-    func run(_ store: Store, _ synthesizer: LocalModelSynthesizer, temperature: Double, seed: Int64, batchSize: Int,
+    func run(_ store: Store, _ synthesizer: LocalModelSynthesizer, temperature: Double, topP: Double = 1, seed: Int64, batchSize: Int,
              rounds: Int = 1) throws -> (runId: Int64, outputs: [Int64: String]) {
         let runId = try store.write { db in
-            try SynthesisRepository.createRun(setup(synthesizer.reference, temperature: temperature, seed: seed, rounds: rounds), in: db)
+            try SynthesisRepository.createRun(setup(synthesizer.reference, temperature: temperature, topP: topP, seed: seed, rounds: rounds), in: db)
         }
         try SynthesisWorker(store: store, run: runId, synthesizer: synthesizer, batchSize: batchSize).work()
         let rows = try store.read { db in
@@ -114,6 +115,12 @@ func tinyCheckpoint(texts: [String], specialTokens: [String] = ["<s>", "</s>", "
         #expect(greedyBatched == greedyAlone)
         #expect(greedyOtherSeed == greedyAlone)
         #expect(greedyBatched != first)
+
+        // The run's top-p is recorded and applied: a nucleus this small keeps only the most
+        // likely token, so sampling at temperature 1 becomes greedy.
+        let (nucleusRun, nucleus) = try run(store, synthesizer, temperature: 1, topP: 1e-6, seed: 11, batchSize: 4)
+        #expect(nucleus == greedyAlone)
+        #expect(try store.read { db in try Double.fetchOne(db, sql: "SELECT top_p FROM synth_runs WHERE id = ?", arguments: [nucleusRun]) } == 1e-6)
     }
 
     @Test func longPromptsAreTruncatedFromTheLeftKeepingBOS() throws {

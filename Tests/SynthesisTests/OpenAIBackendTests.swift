@@ -35,8 +35,12 @@ import Testing
         let server = try OpenAICompletionsSynthesizer(baseURL: "http://127.0.0.1:9/v1/", model: "synth")
         #expect(server.endpoint.absoluteString == "http://127.0.0.1:9/v1/completions")
         let body = String(decoding: server.requestBody("<s> <CON> x </CON>\n\n", parameters: parameters), as: UTF8.self)
-        #expect(body == #"{"model":"synth","prompt":"<s> <CON> x </CON>\n\n","max_tokens":32,"temperature":0.0,"seed":3,"stop":["</s>"]}"#
-            || body == #"{"model":"synth","prompt":"<s> <CON> x </CON>\n\n","max_tokens":32,"temperature":0,"seed":3,"stop":["</s>"]}"#)
+        #expect(body == #"{"model":"synth","prompt":"<s> <CON> x </CON>\n\n","max_tokens":32,"temperature":0.0,"top_p":1.0,"seed":3,"stop":["</s>"]}"#
+            || body == #"{"model":"synth","prompt":"<s> <CON> x </CON>\n\n","max_tokens":32,"temperature":0,"top_p":1,"seed":3,"stop":["</s>"]}"#)
+        // Top-p always goes out (servers default to other values, e.g. llama.cpp's 0.95).
+        let nucleus = SamplingParameters(maxNewTokens: 8, temperature: 0.7, topP: 0.9, seed: 1)
+        let sent = try #require(try JSONSerialization.jsonObject(with: Data(server.requestBody("p", parameters: nucleus))) as? [String: Any])
+        #expect(sent["top_p"] as? Double == 0.9 && sent["temperature"] as? Double == 0.7)
         #expect(throws: SynthesisError.invalidURL("ftp://x")) { try OpenAICompletionsSynthesizer(baseURL: "ftp://x", model: "m") }
     }
 
