@@ -18,6 +18,8 @@ public struct TrainConfig: Codable, Equatable, Sendable {
     public var headCount: Int
     public var kvHeadCount: Int
     public var maxPositions: Int
+    /// Mistral's sliding attention window (nil: full causal attention), as in config.json.
+    public var slidingWindow: Int?
     public var batchSize: Int
     public var sequenceLength: Int
     /// Micro-batches per optimizer step (gradients averaged over them).
@@ -46,6 +48,7 @@ public struct TrainConfig: Codable, Equatable, Sendable {
         headCount = model.headCount
         kvHeadCount = model.kvHeadCount
         maxPositions = model.maxPositions
+        slidingWindow = model.slidingWindow
         self.batchSize = batchSize
         self.sequenceLength = sequenceLength
         self.steps = steps
@@ -98,7 +101,7 @@ public struct TrainConfig: Codable, Equatable, Sendable {
     /// The model architecture this config trains (Mistral, untied embeddings, bos 0 / eos 1).
     public var modelConfig: ModelConfig {
         ModelConfig(vocabSize: vocabSize, hiddenSize: hiddenSize, intermediateSize: intermediateSize, layerCount: layerCount,
-                    headCount: headCount, kvHeadCount: kvHeadCount, maxPositions: maxPositions)
+                    headCount: headCount, kvHeadCount: kvHeadCount, maxPositions: maxPositions, slidingWindow: slidingWindow)
     }
 
     /// Tokens consumed per optimizer step.
@@ -145,5 +148,6 @@ extension TrainConfig {
         headCount = model.headCount
         kvHeadCount = model.kvHeadCount
         maxPositions = model.maxPositions
+        slidingWindow = model.slidingWindow
     }
 }

@@ -117,6 +117,12 @@ func weights(_ model: DecoderModel) -> [Float] { model.withAllParameters { Array
         #expect(try Trainer(resuming: checkpoint, config: longer, data: patternData()).stepCount == 1)
     }
 
+    @Test func presetsTrainExactlyThePresetModel() throws {
+        for name in ["tiny", "small"] {
+            #expect(try TrainConfig.named(name).modelConfig == ModelConfig.preset(name), "\(name)")
+        }
+    }
+
     @Test func learningRateWarmsUpLinearlyThenDecaysByCosine() {
         var config = tinyConfig(steps: 110)
         config.warmupSteps = 10
