@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Integration test of `ipt synth`'s OpenAI-compatible backend against a real llama.cpp server
 # (llama-cpp-python's `python -m llama_cpp.server`) serving a tiny random-init model made here.
-# Needs only Debian packages (python3-venv, a C++ compiler) and PyPI. Not part of .ci/run: pip's
-# source build of llama.cpp alone took over 15 minutes on the shared 2-core CI machine.
+# Needs only Debian packages (python3-venv, a C++ compiler) and PyPI. .ci/run runs it after the
+# suite; pip's source build of llama.cpp takes about 5 minutes on an idle 2-core machine.
 #
 #   scripts/synth_server_test.sh            # from anywhere; works in the package root
 #
@@ -22,7 +22,10 @@
 #   3. a server that answers garbage / truncated JSON: every request fails, no pair is stored.
 # Environment: IPT_CI_VENV (default <root>/.ci-venv), IPT_SYNTH_SERVER_WORK (default
 # <root>/.ci-synth-server, emptied at the start), IPT_SYNTH_SERVER_PORT (default 18431; the garbage
-# server uses the port after it). Only 127.0.0.1 is contacted, except PyPI while the venv is made.
+# server uses the port after it), IPT_SYNTH_SERVER_OPTIONAL_SETUP=1 (CI: if the venv cannot be made
+# — no PyPI, no compiler, pip over IPT_SYNTH_SERVER_PIP_TIMEOUT seconds, default 1800 — say so and
+# exit 0 instead of failing; every check after the set-up still fails hard).
+# Only 127.0.0.1 is contacted, except PyPI while the venv is made.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,6 +46,14 @@ WORKER_PID=""
 
 log() { echo "[synth_server_test $(($(date +%s) - STARTED))s] $*"; }
 fail() { echo "[synth_server_test] FAIL: $*" >&2; exit 1; }
+# A set-up step that needs the network or a compiler: optional in CI, fatal otherwise.
+setup_failed() {
+    if [ "${IPT_SYNTH_SERVER_OPTIONAL_SETUP:-0}" = 1 ]; then
+        echo "[synth_server_test] SKIPPED (set-up unavailable here, nothing was tested): $*" >&2
+        exit 0
+    fi
+    fail "$*"
+}
 phase_done() { # name
     local seconds=$(($(date +%s) - PHASE_STARTED))
     TIMINGS="$TIMINGS $1=${seconds}s"
@@ -59,19 +70,20 @@ if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c "import ensurepip" >
     log "installing python3-venv"
     sudo_cmd=""
     [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-    $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq python3-venv >/dev/null
+    { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq python3-venv >/dev/null; } \
+        || setup_failed "could not install python3-venv"
 fi
 if ! [ -x "$PY" ] || ! "$PY" -c "
 import llama_cpp, gguf, numpy, llama_cpp.server.app, uvicorn
 assert llama_cpp.__version__ == '$LLAMA_CPP_VERSION'" >/dev/null 2>&1; then
     log "making $VENV: pip builds llama-cpp-python[server]==$LLAMA_CPP_VERSION from source (several minutes)"
     rm -rf "$VENV"
-    python3 -m venv "$VENV"
+    python3 -m venv "$VENV" || setup_failed "python3 -m venv failed"
     CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_BLAS=OFF -DGGML_OPENMP=OFF -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF \
 -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF -DLLAVA_BUILD=OFF" \
+        timeout "${IPT_SYNTH_SERVER_PIP_TIMEOUT:-1800}" \
         "$PY" -m pip install --quiet --no-cache-dir "llama-cpp-python[server]==$LLAMA_CPP_VERSION" gguf numpy \
-        >"$ROOT/.ci-venv-pip.log" 2>&1 || { tail -40 "$ROOT/.ci-venv-pip.log" >&2; fail "pip install failed"; }
+        >"$ROOT/.ci-venv-pip.log" 2>&1 || { tail -40 "$ROOT/.ci-venv-pip.log" >&2; rm -rf "$VENV"; setup_failed "pip install failed or timed out"; }
 fi
 phase_done venv
 
