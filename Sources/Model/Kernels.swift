@@ -51,6 +51,7 @@ public enum ComputeThreads {
 @inline(__always)
 func parallelChunks(_ count: Int, work: Int, minimumWork: Int = 32_768, _ body: (Int) -> Void) {
     if count > 1 && work > minimumWork && ComputeThreads.count > 1 {
+        if count == 2 && HelperThread.shared.run(body) { return }
         withoutActuallyEscaping(body) { escapable in
             // The chunks touch disjoint memory, which is what makes sharing the closure safe.
             let shared = UncheckedSendable(value: escapable)
@@ -154,8 +155,9 @@ func matmulForward(_ out: FloatPointer, _ inp: UnsafePointer<Float>, _ weight: U
     if N <= fewTokens && fewTokensKernelAvailable {
         // Output rows split across the cores; each weight row is read from memory once.
         let parts = cores
-        // A thread hop costs a few microseconds: small matrices (tiny's 256×256) stay on one core.
-        parallelChunks(parts, work: N * I * O, minimumWork: 200_000) { part in
+        // Handing half to the helper thread costs well under a microsecond while it spins, so
+        // only the smallest products (below ~40k multiply-adds) stay on one core.
+        parallelChunks(parts, work: N * I * O, minimumWork: 40_000) { part in
             let rows = chunkRange(part, of: parts, total: O)
             _ = ipt_matmul_few_tokens(out, inp, weight, Int32(N), Int32(I), Int32(O), Int32(rows.lowerBound), Int32(rows.upperBound), accumulate ? 1 : 0)
         }

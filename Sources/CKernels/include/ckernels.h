@@ -31,4 +31,11 @@ void ipt_swiglu_forward(float *out, const float *gate, const float *up, long n);
 /// dgate[i] = dout · up · silu'(gate);  dup[i] = dout · silu(gate).
 void ipt_swiglu_backward(float *dgate, float *dup, const float *dout, const float *gate, const float *up, long n);
 
+/// A pause for spin-wait loops (lets the core's other hardware thread and the memory system breathe).
+static inline void ipt_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
 #endif

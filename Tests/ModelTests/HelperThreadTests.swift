@@ -1,0 +1,46 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import Model
+
+/// The spinning helper behind two-chunk parallel sections: every chunk runs exactly once, on
+/// two threads; a nested section never deadlocks; concurrent callers all finish.
+@Suite struct HelperThreadTests {
+    @Test func bothChunksRunOnceAcrossManySections() {
+        let counts = Mutex<[Int]>([0, 0])
+        let helperThreads = Mutex<Set<UInt>>([])
+        let caller = UInt(pthread_self())
+        var ranOnHelper = 0
+        for _ in 0..<2000 {
+            let used = HelperThread.shared.run { chunk in
+                counts.withLock { $0[chunk] += 1 }
+                if chunk == 1 { helperThreads.withLock { _ = $0.insert(UInt(pthread_self())) } }
+            }
+            if used { ranOnHelper += 1 } else { parallelChunks(2, work: .max) { chunk in counts.withLock { $0[chunk] += 1 } } }
+        }
+        #expect(counts.withLock { $0 } == [2000, 2000])
+        #expect(ranOnHelper > 0)
+        // Chunk 1 always ran on the one helper thread, never on the caller's.
+        let helpers = helperThreads.withLock { $0 }
+        #expect(helpers.count == 1 && !helpers.contains(caller))
+    }
+
+    @Test func aNestedSectionFindsTheHelperTakenAndStillRuns() {
+        let inner = Mutex<Int>(0)
+        let outer = HelperThread.shared.run { _ in
+            #expect(!HelperThread.shared.run { _ in })
+            parallelChunks(2, work: .max) { _ in inner.withLock { $0 += 1 } }
+        }
+        if outer { #expect(inner.withLock { $0 } == 4) }
+    }
+
+    @Test func concurrentCallersAllComplete() {
+        let total = Mutex<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            for _ in 0..<200 {
+                parallelChunks(2, work: .max) { _ in total.withLock { $0 += 1 } }
+            }
+        }
+        #expect(total.withLock { $0 } == 8 * 200 * 2)
+    }
+}
