@@ -51,7 +51,9 @@ public enum ComputeThreads {
 @inline(__always)
 func parallelChunks(_ count: Int, work: Int, minimumWork: Int = 32_768, _ body: (Int) -> Void) {
     if count > 1 && work > minimumWork && ComputeThreads.count > 1 {
-        if count == 2 && HelperThread.shared.run(body) { return }
+        // Short sections (decode steps) go to the spinning helper; long ones (training shards,
+        // optimizer sweeps) wait on Dispatch, which sleeps instead of spinning under load.
+        if count == 2 && work < 1 << 27 && HelperThread.shared.run(body) { return }
         withoutActuallyEscaping(body) { escapable in
             // The chunks touch disjoint memory, which is what makes sharing the closure safe.
             let shared = UncheckedSendable(value: escapable)

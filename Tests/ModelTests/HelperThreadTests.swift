@@ -16,7 +16,7 @@ import Testing
                 counts.withLock { $0[chunk] += 1 }
                 if chunk == 1 { helperThreads.withLock { _ = $0.insert(UInt(pthread_self())) } }
             }
-            if used { ranOnHelper += 1 } else { parallelChunks(2, work: .max) { chunk in counts.withLock { $0[chunk] += 1 } } }
+            if used { ranOnHelper += 1 } else { parallelChunks(2, work: 1 << 20) { chunk in counts.withLock { $0[chunk] += 1 } } }
         }
         #expect(counts.withLock { $0 } == [2000, 2000])
         #expect(ranOnHelper > 0)
@@ -29,7 +29,7 @@ import Testing
         let inner = Mutex<Int>(0)
         let outer = HelperThread.shared.run { _ in
             #expect(!HelperThread.shared.run { _ in })
-            parallelChunks(2, work: .max) { _ in inner.withLock { $0 += 1 } }
+            parallelChunks(2, work: 1 << 20) { _ in inner.withLock { $0 += 1 } }
         }
         if outer { #expect(inner.withLock { $0 } == 4) }
     }
@@ -38,7 +38,7 @@ import Testing
         let total = Mutex<Int>(0)
         DispatchQueue.concurrentPerform(iterations: 8) { _ in
             for _ in 0..<200 {
-                parallelChunks(2, work: .max) { _ in total.withLock { $0 += 1 } }
+                parallelChunks(2, work: 1 << 20) { _ in total.withLock { $0 += 1 } }
             }
         }
         #expect(total.withLock { $0 } == 8 * 200 * 2)
