@@ -220,8 +220,8 @@ public final class DecoderModel {
         // The other shards' gradients join the model's in shard order.
         for shard in shards.dropFirst() {
             guard let own = shard.gradients else { continue }
-            parallelChunks(ComputeThreads.count, work: own.count) { chunk in
-                let range = chunkRange(chunk, of: ComputeThreads.count, total: own.count)
+            parallelChunks(cores, work: own.count) { chunk in
+                let range = chunkRange(chunk, of: cores, total: own.count)
                 axpy(gradients.pointer + range.lowerBound, 1, own.pointer + range.lowerBound, range.count)
             }
         }

@@ -5,7 +5,8 @@ import Synchronization
 /// A second thread that takes chunk 1 of each two-chunk parallel section while the calling
 /// thread does chunk 0. Decode steps run dozens of such sections per token, each only tens of
 /// microseconds long; waking a Dispatch worker for every one costs about as much as the work,
-/// so between sections this thread spins for a short while (~0.3 ms) before it sleeps.
+/// so between sections this thread spins for a short while (a fraction of a millisecond) before
+/// it sleeps.
 ///
 ///     HelperThread.shared.run { chunk in work(chunk) }   // false: busy, run it another way
 final class HelperThread: @unchecked Sendable {

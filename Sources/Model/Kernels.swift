@@ -156,11 +156,10 @@ func matmulForward(_ out: FloatPointer, _ inp: UnsafePointer<Float>, _ weight: U
                    cores: Int = ComputeThreads.count) {
     if N <= fewTokens && fewTokensKernelAvailable {
         // Output rows split across the cores; each weight row is read from memory once.
-        let parts = cores
         // Handing half to the helper thread costs well under a microsecond while it spins, so
         // only the smallest products (below ~40k multiply-adds) stay on one core.
-        parallelChunks(parts, work: N * I * O, minimumWork: 40_000) { part in
-            let rows = chunkRange(part, of: parts, total: O)
+        parallelChunks(cores, work: N * I * O, minimumWork: 40_000) { part in
+            let rows = chunkRange(part, of: cores, total: O)
             _ = ipt_matmul_few_tokens(out, inp, weight, Int32(N), Int32(I), Int32(O), Int32(rows.lowerBound), Int32(rows.upperBound), accumulate ? 1 : 0)
         }
         return

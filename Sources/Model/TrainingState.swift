@@ -1,4 +1,3 @@
-import COpenBLAS
 import Foundation
 
 // What a trainer needs beyond forward/backward/update to checkpoint and resume exactly:
