@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "Evaluation",
             dependencies: [
-                "Store", "Corpus", "Model", "Tokenization", "Mixing", "JSONLines", "Randomness",
+                "Store", "Corpus", "Model", "Tokenization", "Mixing", "Training", "JSONLines", "Randomness",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),

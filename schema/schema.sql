@@ -102,7 +102,7 @@ CREATE TABLE synth_runs (
     round_size INTEGER NOT NULL,       -- ceil(texts_total / rounds): round r holds texts [r*size, (r+1)*size)
     rounds_created INTEGER NOT NULL DEFAULT 0,
     max_attempts INTEGER NOT NULL DEFAULT 5 CHECK (max_attempts >= 1),
-    status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done')),
+    status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done', 'failed')),   -- failed: no request succeeded (0008)
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     finished_at TEXT,
     top_p REAL NOT NULL DEFAULT 1 CHECK (top_p > 0 AND top_p <= 1)   -- nucleus sampling (0007)
@@ -321,7 +321,10 @@ CREATE TABLE training_runs (
     status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done', 'failed')),
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     finished_at TEXT,
-    CHECK ((snapshot_id IS NULL) != (instruction_set_id IS NULL))
+    CHECK ((snapshot_id IS NULL) != (instruction_set_id IS NULL)),
+    owner_host TEXT,        -- the host and pid of the process training it (0009)
+    owner_pid INTEGER,
+    heartbeat_at TEXT       -- when it last finished a step (0009)
 );
 
 -- A checkpoint directory written atomically; `sha256` covers every file in it (see SHA256SUMS).

@@ -51,10 +51,16 @@ final class CompressedFileReader {
         return buffer[0..<Int(count)]
     }
 
-    /// The whole (decompressed) file.
-    func readAll() throws -> [UInt8] {
+    /// The whole (decompressed) file, at most `limit` bytes: a larger one (a gzip bomb, a
+    /// mistaken input) stops with `tooLarge` rather than filling memory.
+    func readAll(limit: Int = IngestLimits.documentBytes) throws -> [UInt8] {
         var all: [UInt8] = []
-        while let chunk = try nextChunk() { all.append(contentsOf: chunk) }
+        while let chunk = try nextChunk() {
+            guard all.count + chunk.count <= limit else {
+                throw IngestError.tooLarge(path: path, line: nil, limit: limit)
+            }
+            all.append(contentsOf: chunk)
+        }
         return all
     }
 }

@@ -7,6 +7,8 @@ public enum IngestError: Error, LocalizedError, Equatable {
     case corruptFile(path: String, reason: String)
     case invalidLine(path: String, line: Int, message: String)
     case invalidDocument(path: String, message: String)
+    /// A line (JSONL) or document (text) longer than `limit` bytes after decompression.
+    case tooLarge(path: String, line: Int?, limit: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -18,6 +20,9 @@ public enum IngestError: Error, LocalizedError, Equatable {
             return "\(path): \(reason); this file changed nothing in the database"
         case let .invalidLine(path, line, message):
             return "line \(line) of \(path): \(message); this file changed nothing in the database (use --skip-invalid to skip bad lines)"
+        case let .tooLarge(path, line, limit):
+            let what = line.map { "line \($0) of \(path) is" } ?? "\(path) is a document"
+            return "\(what) longer than \(limit >> 20) MiB (decompressed): split it into smaller lines or files, or check it is not a gzip bomb; this file changed nothing in the database"
         case let .invalidDocument(path, message):
             return "\(path): \(message); this file changed nothing in the database (use --skip-invalid to skip bad files)"
         }

@@ -32,28 +32,18 @@ public struct InputFile: Sendable, Equatable {
 
     /// Expands command-line paths into files, checking each one can be opened. Directories are
     /// walked recursively in name order; files inside them with other extensions are ignored
-    /// (and reported), while a file named explicitly must have a known extension.
+    /// (and reported), while a file named explicitly must have a known extension. A directory
+    /// that cannot be listed, or an entry that is not a regular file (a FIFO, socket or device,
+    /// which would block or never end), stops the expansion with an error: nothing is skipped
+    /// silently and nothing hangs.
     public static func expand(paths: [String]) throws -> (files: [InputFile], ignored: [String]) {
         var files: [InputFile] = []
         var ignored: [String] = []
-        let manager = FileManager.default
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw IngestError.unreadablePath(path: path, reason: "no such file or directory")
-            }
-            if isDirectory.boolValue {
-                guard let enumerator = manager.enumerator(atPath: path) else {
-                    throw IngestError.unreadablePath(path: path, reason: "cannot list the directory")
-                }
+            switch try kind(of: path) {
+            case .directory, .symlinkedDirectory:  // A link named on the command line is followed.
                 var relativePaths: [String] = []
-                while let relative = enumerator.nextObject() as? String {
-                    let full = (path as NSString).appendingPathComponent(relative)
-                    var childIsDirectory: ObjCBool = false
-                    if manager.fileExists(atPath: full, isDirectory: &childIsDirectory), !childIsDirectory.boolValue {
-                        relativePaths.append(relative)
-                    }
-                }
+                try walk(directory: path, relative: "", into: &relativePaths)
                 for relative in relativePaths.sorted() {
                     let full = (path as NSString).appendingPathComponent(relative)
                     if let format = format(ofName: relative) {
@@ -62,7 +52,7 @@ public struct InputFile: Sendable, Equatable {
                         ignored.append(full)
                     }
                 }
-            } else {
+            case .regular:
                 guard let format = format(ofName: path) else {
                     throw IngestError.unknownFormat(path: path)
                 }
@@ -70,6 +60,46 @@ public struct InputFile: Sendable, Equatable {
             }
         }
         return (files, ignored)
+    }
+
+    private enum Kind { case regular, directory, symlinkedDirectory }
+
+    /// What `path` is, following a symbolic link to a file; throws for anything that is not a
+    /// regular file or a directory.
+    private static func kind(of path: String) throws -> Kind {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw IngestError.unreadablePath(path: path, reason: errno == ENOENT ? "no such file or directory" : String(cString: strerror(errno)))
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
+            return .regular
+        case S_IFDIR:
+            var linkInfo = stat()
+            return lstat(path, &linkInfo) == 0 && linkInfo.st_mode & S_IFMT == S_IFLNK ? .symlinkedDirectory : .directory
+        case S_IFIFO:
+            throw IngestError.unreadablePath(path: path, reason: "a FIFO (named pipe), not a file; ingest reads files, so write the data to a file first")
+        default:
+            throw IngestError.unreadablePath(path: path, reason: "not a regular file (a socket or device)")
+        }
+    }
+
+    /// Every regular file under `directory` (relative paths), recursing into subdirectories but
+    /// not into symbolic links to directories (which may loop), as `FileManager`'s enumerator does.
+    private static func walk(directory: String, relative: String, into paths: inout [String]) throws {
+        let here = relative.isEmpty ? directory : (directory as NSString).appendingPathComponent(relative)
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: here) } catch {
+            throw IngestError.unreadablePath(path: here, reason: "cannot list the directory (\((error as NSError).localizedFailureReason ?? error.localizedDescription)); fix its permissions or leave it out")
+        }
+        for name in names.sorted() {
+            let child = relative.isEmpty ? name : (relative as NSString).appendingPathComponent(name)
+            switch try kind(of: (directory as NSString).appendingPathComponent(child)) {
+            case .regular: paths.append(child)
+            case .directory: try walk(directory: directory, relative: child, into: &paths)
+            case .symlinkedDirectory: continue
+            }
+        }
     }
 
     private static func checked(path: String, format: InputFormat, documentName: String) throws -> InputFile {

@@ -50,7 +50,9 @@ struct JSONLinesProducer {
                 }
             }
             while let chunk = try reader.nextChunk() {
-                try lines.feed(chunk, handle)
+                do { try lines.feed(chunk, handle) } catch let tooLong as LineSplitter.LineTooLong {
+                    throw IngestError.tooLarge(path: file.path, line: tooLong.linesBefore + 1, limit: lines.maxLineBytes)
+                }
                 if batchBytes >= 1 << 20 {
                     batch.bytesRead = reader.compressedOffset
                     guard queue.push(batch) else { return }
@@ -103,6 +105,9 @@ struct JSONLinesProducer {
         let prepared = PreparedText(text: text, externalId: externalId)
         guard !prepared.containsNUL else {
             throw LineProblem(message: "field \"\(options.textField)\" contains a NUL character (\\u0000), which SQLite text cannot hold")
+        }
+        if let externalId, externalId.containsNUL {
+            throw LineProblem(message: "field \"\(options.idField)\" contains a NUL character (\\u0000), which SQLite text cannot hold")
         }
         return prepared
     }

@@ -10,6 +10,20 @@ import Foundation
 struct LineSplitter {
     /// The start of a line that continues into the next chunk.
     private var pending: [UInt8] = []
+    /// The longest line accepted; a longer one (a file with no newlines, a gzip bomb) throws
+    /// `LineTooLong` instead of growing `pending` without bound.
+    let maxLineBytes: Int
+
+    init(maxLineBytes: Int = IngestLimits.lineBytes) {
+        self.maxLineBytes = maxLineBytes
+    }
+
+    /// Thrown by `feed` when a line exceeds `maxLineBytes`; `linesBefore` complete lines came first.
+    struct LineTooLong: Error {
+        var linesBefore: Int
+    }
+
+    private var linesDelivered = 0
 
     mutating func feed(_ chunk: ArraySlice<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         try chunk.withUnsafeBufferPointer { buffer in
@@ -17,10 +31,13 @@ struct LineSplitter {
             var start = 0
             while start < buffer.count {
                 guard let newline = memchr(base + start, 0x0A, buffer.count - start) else {
+                    if pending.count + buffer.count - start > maxLineBytes { throw LineTooLong(linesBefore: linesDelivered) }
                     pending.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start...]))
                     return
                 }
                 let end = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+                if pending.count + end - start > maxLineBytes { throw LineTooLong(linesBefore: linesDelivered) }
+                linesDelivered += 1
                 if pending.isEmpty {
                     try body(UnsafeBufferPointer(rebasing: buffer[start..<end]))
                 } else {

@@ -106,9 +106,9 @@ public enum EvaluationRepository {
 
     /// A training checkpoint's directory and, when it was trained from a snapshot, the snapshot's
     /// tokenizer name and whether its packing put `<s>` before every document.
-    public static func checkpoint(id: Int64, in db: Database) throws -> (directory: String, tokenizer: String?, beginsWithBOS: Bool) {
+    public static func checkpoint(id: Int64, in db: Database) throws -> (directory: String, tokenizer: String?, beginsWithBOS: Bool, sha256: String) {
         guard let row = try Row.fetchOne(db, sql: """
-            SELECT c.path, s.tokenizer, s.packing_json
+            SELECT c.path, c.sha256, s.tokenizer, s.packing_json
             FROM checkpoints c
             JOIN training_runs r ON r.id = c.run_id
             LEFT JOIN snapshots s ON s.id = r.snapshot_id
@@ -118,7 +118,7 @@ public enum EvaluationRepository {
         }
         let packing: String? = row["packing_json"]
         let bos = packing.flatMap { try? JSONParser.parse($0) }?["bos"]?.stringValue
-        return (row["path"], row["tokenizer"], bos.map { $0 == "document" } ?? true)
+        return (row["path"], row["tokenizer"], bos.map { $0 == "document" } ?? true, row["sha256"])
     }
 
     public static func runs(ids: [Int64]?, in db: Database) throws -> [EvalRun] {

@@ -36,7 +36,7 @@ public struct LoglikelihoodScorer {
                 throw .invalidInput(reason: "scoring: token id \(token) is outside the vocabulary 0..<\(vocab)")
             }
         }
-        let session = InferenceSession(model: model, slotCount: slotCount, capacity: longest, maxTokensPerStep: maxTokensPerStep)
+        let session = try InferenceSession(model: model, slotCount: slotCount, capacity: longest, maxTokensPerStep: maxTokensPerStep)
         for batchStart in stride(from: 0, to: requests.count, by: slotCount) {
             let batch = Array(batchStart..<min(batchStart + slotCount, requests.count))
             // Prefill: every prefix, keeping the logits of each prefix's last token (they score

@@ -43,6 +43,9 @@ public enum TaskFile {
             throw fail("invalid JSON at byte \(error.offset): \(error.message)")
         }
         guard case .object = value else { throw fail("expected a JSON object, found \(value.kindDescription)") }
+        if let field = value.pathOfNUL() {
+            throw fail("field \"\(field)\" contains a NUL character (\\u0000), which the database cannot store; remove it")
+        }
         guard let contextValue = value["context"] else { throw fail("missing field \"context\"") }
         guard let context = contextValue.stringValue else {
             throw fail("expected a string in field \"context\", found \(contextValue.kindDescription)")

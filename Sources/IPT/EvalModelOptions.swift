@@ -29,7 +29,7 @@ struct EvalModelOptions: ParsableArguments {
         var directory = model ?? ""
         var snapshotTokenizer: (name: String, beginsWithBOS: Bool)?
         if let checkpoint {
-            let found = try store.read { db in try EvaluationRepository.checkpoint(id: checkpoint, in: db) }
+            let found = try EvaluatedCheckpoint.resolve(id: checkpoint, store: store)
             directory = found.directory
             snapshotTokenizer = found.tokenizer.map { ($0, found.beginsWithBOS) }
         }

@@ -47,7 +47,7 @@ struct ModelBenchCommand: ParsableCommand {
         var rng = SeededGenerator(seed: 0, stream: 0)
         // Like llamacpp_peer.py: token 0 then random ids from 3..<V.
         let prompts: [[Int32]] = (0..<batch).map { _ in [0] + (1..<promptTokens).map { _ in Int32(3 + Int(rng.next() % UInt64(V - 3))) } }
-        let session = InferenceSession(model: decoder, slotCount: batch, capacity: promptTokens + newTokens,
+        let session = try InferenceSession(model: decoder, slotCount: batch, capacity: promptTokens + newTokens,
                                        maxTokensPerStep: max(batch, min(batch * promptTokens, 512)))
         let sampler = Sampler()
         var promptRates: [Double] = [], decodeRates: [Double] = []

@@ -44,7 +44,9 @@ struct SynthWorkerOptions: ParsableArguments {
 
     func validate() throws {
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
-        if leaseSeconds <= 0 { throw ValidationError("--lease-seconds must be positive") }
+        if !(leaseSeconds >= SynthesisWorker.leaseSecondsRange.lowerBound && leaseSeconds <= SynthesisWorker.leaseSecondsRange.upperBound) {
+            throw ValidationError("--lease-seconds must be between 0.1 and 86400 (one day), found \(leaseSeconds)")
+        }
         if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
     }
 
@@ -79,6 +81,7 @@ struct SynthWorkerOptions: ParsableArguments {
         let rate = Double(summary.pairsWritten) / max(summary.seconds, 1e-6)
         printError(String(format: "run %lld: this worker completed %d requests (%d failed attempts), wrote %d pairs in %.2f s (%.1f pairs/s)",
                           runId, summary.requestsCompleted, summary.requestsFailed, summary.pairsWritten, summary.seconds, rate))
+        if let failure = try store.read({ db in try SynthesisRepository.failure(run: runId, in: db) }) { throw failure }
     }
 }
 

@@ -102,6 +102,7 @@ struct TrainRunCommand: ParsableCommand {
 
     func run() throws {
         let store = try Store.open(path: database.db)
+        try reportStaleState(store: store)
         var trainConfig = try TrainConfig.load(nameOrPath: config)
         trainConfig.steps = steps
         if let batchSize { trainConfig.batchSize = batchSize }
@@ -171,6 +172,21 @@ struct TrainRunCommand: ParsableCommand {
                               metrics.learningRate, metrics.gradientNorm, metrics.tokensPerSecond, formatDuration(eta)))
         }
         print("run \(runId) done: \(out)/\(Checkpoint.directoryName(step: trainer.stepCount))")
+    }
+
+    /// Runs left `running` by processes that died are marked failed, and the hidden directories
+    /// of their interrupted checkpoint writes in --out cleaned up; both are reported.
+    func reportStaleState(store: Store) throws {
+        for run in try store.write({ db in try TrainingRepository.failAbandonedRuns(in: db) }) {
+            printError("run \(run.id) was left running by a process that is gone (\(run.ownerHost ?? "unknown host") pid \(run.ownerPid.map(String.init) ?? "?")); marked failed — resume it from its newest checkpoint in \(run.outDir)")
+        }
+        for leftover in try Checkpoint.cleanInterruptedWrites(in: out) {
+            switch leftover {
+            case .removedTemporary(let path): printError("removed \(path), a checkpoint write interrupted by a crash")
+            case .restoredPrevious(let path): printError("restored \(path), which an interrupted checkpoint write had moved aside")
+            case .removedPrevious(let path): printError("removed \(path), the replaced copy left by an interrupted checkpoint write")
+            }
+        }
     }
 
     /// The tokenizer.json stored under `name`, for the checkpoints; nil for the built-in "bytes"

@@ -40,6 +40,7 @@ public enum InstructionExample: Equatable, Sendable {
             throw .malformedJSON(path: path, line: line, reason: "\(error.message) at byte \(error.offset)")
         }
         guard case .object = value else { throw .wrongType(path: path, line: line, field: "(line)", expected: "an object", found: value.kindDescription) }
+        if let field = value.pathOfNUL() { throw .nulCharacter(path: path, line: line, field: field) }
         func string(_ field: String, in object: JSONValue, at name: String) throws(InstructionDataError) -> String {
             guard let member = object[field] else { throw .missingField(path: path, line: line, field: name) }
             guard let text = member.stringValue else { throw .wrongType(path: path, line: line, field: name, expected: "a string", found: member.kindDescription) }
@@ -123,6 +124,7 @@ public enum InstructionDataError: Error, LocalizedError, Equatable {
     case mixedKinds(path: String, line: Int, expected: String)
     case setExists(name: String)
     case empty(path: String)
+    case nulCharacter(path: String, line: Int, field: String)
 
     public var errorDescription: String? {
         switch self {
@@ -135,6 +137,7 @@ public enum InstructionDataError: Error, LocalizedError, Equatable {
         case .mixedKinds(let path, let line, let expected): return "line \(line) of \(path): this set holds \(expected) examples; put the other kind in its own file and set."
         case .setExists(let name): return "instruction set \"\(name)\" already exists; choose another --name."
         case .empty(let path): return "\(path): no examples; a set needs at least one."
+        case .nulCharacter(let path, let line, let field): return "line \(line) of \(path): field \"\(field)\" contains a NUL character (\\u0000), which the database cannot store; remove it or pass --skip-invalid."
         }
     }
 }

@@ -35,7 +35,7 @@ public final class DecoderModel {
 
     /// A model with every parameter zero; fill it with `randomize(seed:)` or `load`.
     public init(config: ModelConfig) throws(ModelError) {
-        try config.validate(path: "config")
+        try config.validate(path: "config")  // Bounds every size and the weights' memory before allocating.
         self.config = config
         layout = ParameterLayout(config: config)
         parameters = FloatBuffer(count: layout.totalCount)
@@ -77,9 +77,9 @@ public final class DecoderModel {
     @discardableResult
     public func forward(tokens: [Int32], batchSize B: Int, sequenceLength T: Int, targets: [Int32]? = nil, mask: [Float]? = nil) throws(ModelError) -> Float? {
         let c = config
-        let N = B * T
-        guard B > 0, T > 0, tokens.count == N else {
-            throw .invalidInput(reason: "forward: expected \(B)×\(T) = \(N) tokens, got \(tokens.count)")
+        let (N, overflow) = B.multipliedReportingOverflow(by: T)
+        guard B > 0, T > 0, !overflow, tokens.count == N else {
+            throw .invalidInput(reason: "forward: expected \(B)×\(T) tokens, got \(tokens.count)")
         }
         guard T <= c.maxPositions else {
             throw .invalidInput(reason: "forward: sequence length \(T) exceeds max_position_embeddings \(c.maxPositions)")
@@ -96,7 +96,7 @@ public final class DecoderModel {
         // Training batches are cut into a fixed number of shards, whatever the core count, so
         // that the floating-point sums (and the trained weights) are the same on every machine.
         let shardCount = targets == nil ? 1 : min(B, Self.trainingShardCount)
-        prepareShards(B: B, T: T, count: shardCount)
+        try prepareShards(B: B, T: T, count: shardCount)
         for shard in shards {
             let rows = (shard.sequences.lowerBound * T)..<(shard.sequences.upperBound * T)
             tokens[rows].withUnsafeBufferPointer { shard.activations.tokens.update(from: $0.baseAddress!, count: rows.count) }
@@ -149,11 +149,14 @@ public final class DecoderModel {
         }
     }
 
-    /// Keeps the shards of the last forward if the batch shape is the same, else allocates anew.
-    private func prepareShards(B: Int, T: Int, count: Int) {
+    /// Keeps the shards of the last forward if the batch shape is the same, else allocates anew
+    /// (after checking the activations fit in memory beside the weights).
+    private func prepareShards(B: Int, T: Int, count: Int) throws(ModelError) {
         if shards.count == count, shards.last?.sequences.upperBound == B, shards.first?.activations.T == T { return }
         shards = []  // Frees the old shape before allocating the new one.
         logits = nil
+        try MemoryLimit.check(config.modelBytes + config.activationBytes(batchSize: B, sequenceLength: T),
+                              for: "a forward pass over \(B) sequences of \(T) tokens", advice: "use a smaller batch or shorter sequences")
         let V = config.vocabSize
         let allLogits = FloatBuffer(count: B * T * V)
         logits = allLogits

@@ -55,7 +55,7 @@ extension DecoderModel {
         }
         let slotCount = min(max(parameters.maxBatch, 1), prompts.count)
         let chunk = max(parameters.prefillChunk, slotCount)
-        let session = InferenceSession(model: self, slotCount: slotCount, capacity: longest + parameters.maxNewTokens, maxTokensPerStep: chunk)
+        let session = try InferenceSession(model: self, slotCount: slotCount, capacity: longest + parameters.maxNewTokens, maxTokensPerStep: chunk)
         let sampler = Sampler(temperature: parameters.temperature, topP: parameters.topP)
         let V = config.vocabSize
 

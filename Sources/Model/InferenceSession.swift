@@ -27,11 +27,22 @@ public final class InferenceSession {
     private let positionBuffer: UnsafeMutablePointer<Int32>
     private static let workers = 2
 
-    public init(model: DecoderModel, slotCount: Int, capacity: Int, maxTokensPerStep: Int = 512) {
+    /// Checks the cache and step buffers fit in memory (`MemoryLimit`) before allocating them.
+    public init(model: DecoderModel, slotCount: Int, capacity: Int, maxTokensPerStep: Int = 512) throws(ModelError) {
         let c = model.config
+        guard slotCount > 0, capacity > 0, maxTokensPerStep > 0 else {
+            throw .invalidInput(reason: "inference session: slots (\(slotCount)), capacity (\(capacity)) and tokens per step (\(maxTokensPerStep)) must be positive")
+        }
+        let positions = min(capacity, c.maxPositions)
+        let cacheFloats = 2 * Double(c.layerCount) * Double(slotCount) * Double(positions) * Double(c.kvSize)
+        let stepFloats = Double(maxTokensPerStep) * (2 * Double(c.hiddenSize) + 2 * Double(c.qSize) + 2 * Double(c.kvSize)
+                                                     + 2 * Double(c.intermediateSize) + Double(c.vocabSize))
+        try MemoryLimit.check(c.modelBytes + 4 * (cacheFloats + stepFloats),
+                              for: "a key/value cache of \(slotCount) sequences × \(positions) positions",
+                              advice: "generate or score fewer sequences at once, or shorter ones")
         self.model = model
         self.slotCount = slotCount
-        self.capacity = min(capacity, c.maxPositions)
+        self.capacity = positions
         self.maxTokensPerStep = maxTokensPerStep
         let cacheCount = c.layerCount * slotCount * self.capacity * c.kvSize
         keyCache = FloatBuffer(count: cacheCount)

@@ -76,29 +76,78 @@ public struct ModelConfig: Equatable, Sendable {
     public var qSize: Int { headCount * headDim }
     public var kvSize: Int { kvHeadCount * headDim }
 
-    /// Checks the relations the model relies on; `path` names the file in the error.
-    public func validate(path: String) throws(ModelError) {
-        func positive(_ value: Int, _ field: String) throws(ModelError) {
+    /// The largest value each size may take. Far above any released checkpoint (Llama 3 405B:
+    /// hidden 16384, intermediate 53248, 126 layers, vocabulary 128256, 131072 positions), they
+    /// keep every product of sizes well inside `Int`; the memory check does the rest.
+    static let sizeLimits: [(field: String, size: KeyPath<ModelConfig, Int> & Sendable, limit: Int)] = [
+        ("vocab_size", \.vocabSize, 1 << 22),
+        ("hidden_size", \.hiddenSize, 1 << 20),
+        ("intermediate_size", \.intermediateSize, 1 << 20),
+        ("num_hidden_layers", \.layerCount, 1 << 12),
+        ("num_attention_heads", \.headCount, 1 << 12),
+        ("num_key_value_heads", \.kvHeadCount, 1 << 12),
+        ("head_dim", \.headDim, 1 << 14),
+        ("max_position_embeddings", \.maxPositions, 1 << 24),
+    ]
+
+    /// Checks the relations the model relies on, each size against its bound, and the memory
+    /// the weights (and RoPE table) would take against `MemoryLimit`; `path` names the file in
+    /// the error. Nothing is allocated before this passes.
+    public func validate(path: String, memoryLimit: Double = MemoryLimit.bytes) throws(ModelError) {
+        for (field, size, limit) in Self.sizeLimits {
+            let value = self[keyPath: size]
             if value <= 0 { throw .malformedConfig(path: path, field: field, reason: "must be a positive integer, found \(value)") }
+            if value > limit {
+                throw .malformedConfig(path: path, field: field, reason: "\(value) is larger than \(limit), the most this implementation accepts")
+            }
         }
-        try positive(vocabSize, "vocab_size")
-        try positive(hiddenSize, "hidden_size")
-        try positive(intermediateSize, "intermediate_size")
-        try positive(layerCount, "num_hidden_layers")
-        try positive(headCount, "num_attention_heads")
-        try positive(kvHeadCount, "num_key_value_heads")
-        try positive(headDim, "head_dim")
-        try positive(maxPositions, "max_position_embeddings")
         if headCount % kvHeadCount != 0 {
             throw .malformedConfig(path: path, field: "num_key_value_heads",
                                    reason: "\(kvHeadCount) does not divide num_attention_heads \(headCount)")
         }
         if headDim % 2 != 0 { throw .malformedConfig(path: path, field: "head_dim", reason: "must be even for RoPE, found \(headDim)") }
         if !(rmsNormEps > 0) { throw .malformedConfig(path: path, field: "rms_norm_eps", reason: "must be positive") }
-        if !(ropeTheta > 0) { throw .malformedConfig(path: path, field: "rope_theta", reason: "must be positive") }
+        if !(ropeTheta > 0) || !ropeTheta.isFinite { throw .malformedConfig(path: path, field: "rope_theta", reason: "must be positive and finite") }
         if let window = slidingWindow, window <= 0 {
             throw .malformedConfig(path: path, field: "sliding_window", reason: "must be positive or null")
         }
+        try MemoryLimit.check(modelBytes, for: "\(path): a model of \(String(format: "%.3g", parameterEstimate)) parameters (hidden_size \(hiddenSize), intermediate_size \(intermediateSize), num_hidden_layers \(layerCount), vocab_size \(vocabSize), head_dim \(headDim), max_position_embeddings \(maxPositions))",
+                              advice: "check these fields of the config", limit: memoryLimit)
+    }
+
+    /// The parameter count in floating point: exact for any real model, and free of overflow
+    /// for the sizes of a hostile file.
+    public var parameterEstimate: Double {
+        let C = Double(hiddenSize), V = Double(vocabSize), I = Double(intermediateSize)
+        let Q = Double(headCount) * Double(headDim), K = Double(kvHeadCount) * Double(headDim)
+        let perLayer = 2 * C + 2 * C * Q + 2 * C * K + 3 * C * I
+        return V * C * (tieWordEmbeddings ? 1 : 2) + Double(layerCount) * perLayer + C
+    }
+
+    /// Bytes of the weights (float32) and the RoPE table a loaded model holds.
+    public var modelBytes: Double {
+        4 * parameterEstimate + 4 * Double(maxPositions) * Double(headDim)
+    }
+
+    /// Bytes of the activations and backward scratch one forward pass over B × T tokens
+    /// allocates (see `Activations`), the logits included.
+    public func activationBytes(batchSize B: Int, sequenceLength T: Int) -> Double {
+        let b = Double(B), t = Double(T), N = b * t
+        let C = Double(hiddenSize), V = Double(vocabSize), I = Double(intermediateSize), L = Double(layerCount)
+        let Q = Double(headCount) * Double(headDim), K = Double(kvHeadCount) * Double(headDim)
+        let attention = b * Double(headCount) * t * t
+        let perLayer = N * (3 * C + 2 + 2 * Q + 2 * K + 3 * I) + attention
+        let scratch = N * (2 * C + 2 * Q + 2 * K + 3 * I) + attention
+        let floats = (L + 1) * N * C + L * perLayer + N * (C + 2) + N * V + scratch
+        return 4 * floats + 8 * N
+    }
+
+    /// Bytes a training step at B × T holds: weights, gradients (one set per batch shard),
+    /// both AdamW moments and the activations.
+    public func trainingBytes(batchSize B: Int, sequenceLength T: Int) -> Double {
+        let shards = Double(min(max(B, 1), DecoderModel.trainingShardCount))
+        return 4 * parameterEstimate * (3 + shards) + 4 * Double(maxPositions) * Double(headDim)
+            + activationBytes(batchSize: B, sequenceLength: T) + 12 * Double(B) * Double(T)
     }
 
     // MARK: config.json

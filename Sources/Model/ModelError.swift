@@ -17,6 +17,8 @@ public enum ModelError: Error, LocalizedError, Equatable {
     case shapeMismatch(path: String, tensor: String, expected: [Int], found: [Int])
     case invalidInput(reason: String)
     case writeFailed(path: String, reason: String)
+    /// A planned allocation (`what`) needs more than the memory limit (see `MemoryLimit`).
+    case exceedsMemory(what: String, bytes: Double, limit: Double, advice: String)
 
     public var errorDescription: String? {
         switch self {
@@ -42,6 +44,8 @@ public enum ModelError: Error, LocalizedError, Equatable {
             return reason
         case .writeFailed(let path, let reason):
             return "\(path): cannot write (\(reason)); check the directory exists and is writable."
+        case .exceedsMemory(let what, let bytes, let limit, let advice):
+            return "\(what) needs \(MemoryLimit.describe(bytes)), more than the \(MemoryLimit.describe(limit)) memory limit (this machine's memory); \(advice)."
         }
     }
 }

@@ -63,6 +63,20 @@ public struct SafetensorsFile {
             }
             entries[name] = Entry(dtype: dtype, shape: shape, range: offsets[0]..<offsets[1])
         }
+        // As the safetensors library (and so transformers) requires: the tensors' byte ranges
+        // tile the data section in order, with no gap, overlap or trailing bytes. Shifted or
+        // overlapping offsets would otherwise load as silently wrong weights.
+        var end = 0
+        for (name, entry) in entries.sorted(by: { ($0.value.range.lowerBound, $0.value.range.upperBound) < ($1.value.range.lowerBound, $1.value.range.upperBound) }) {
+            guard entry.range.lowerBound == end else {
+                let problem = entry.range.lowerBound < end ? "overlaps the tensor before it (which ends at \(end))" : "leaves a gap after byte \(end)"
+                throw .malformedSafetensors(path: path, reason: "tensor \"\(name)\": data_offsets \([entry.range.lowerBound, entry.range.upperBound]) \(problem)")
+            }
+            end = entry.range.upperBound
+        }
+        guard end == dataSize else {
+            throw .malformedSafetensors(path: path, reason: "the tensors' data ends at byte \(end) of \(dataSize) data bytes (trailing bytes)")
+        }
     }
 
     static func elementSize(_ dtype: String) -> Int? {

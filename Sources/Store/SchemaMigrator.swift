@@ -25,6 +25,16 @@ public struct SchemaMigrator: Sendable {
 
     public var latestVersion: Int { migrations.last?.version ?? 0 }
 
+    /// Throws `foreignDatabase` when the file holds tables but no `schema_migrations`: it is not
+    /// an InstructPT database (nor an empty one), and migrating it would mix two schemas.
+    public static func refuseForeign(_ db: Database, path: String) throws {
+        let names = try String.fetchAll(db, sql: """
+            SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name
+            """)
+        guard !names.isEmpty, !names.contains("schema_migrations") else { return }
+        throw StoreError.foreignDatabase(path: path, tables: Array(names.prefix(5)))
+    }
+
     public func migrate(_ db: Database, path: String) throws {
         try db.execute(sql: Self.createTableSQL)
         let applied = try appliedMigrations(db)

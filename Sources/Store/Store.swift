@@ -35,6 +35,9 @@ public final class Store: Sendable {
         configuration.busyMode = .timeout(30)
         configuration.readonly = mode == .readOnly
         configuration.prepareDatabase { db in
+            // Before anything can change the file (the WAL switch rewrites its header, the
+            // migrator creates tables): a database some other program made is left as it was.
+            try SchemaMigrator.refuseForeign(db, path: path)
             if !db.configuration.readonly {
                 // WAL: readers never block the writer; NORMAL sync is durable across process
                 // crashes (kill -9), which is the guarantee the pipeline needs.
@@ -46,6 +49,8 @@ public final class Store: Sendable {
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw StoreError.cannotOpen(path: path, reason: "\(error)")
         }

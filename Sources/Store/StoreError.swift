@@ -4,6 +4,7 @@ import Foundation
 public enum StoreError: Error, LocalizedError, Equatable {
     case missingDatabase(path: String)
     case cannotOpen(path: String, reason: String)
+    case foreignDatabase(path: String, tables: [String])
     case newerSchema(path: String, databaseVersion: Int, knownVersion: Int)
     case migrationChanged(path: String, version: Int, name: String)
     case unknownMigration(path: String, version: Int, name: String)
@@ -20,6 +21,8 @@ public enum StoreError: Error, LocalizedError, Equatable {
             return "no database at \(path): create one with `ipt init --db \(path)` or ingest into it"
         case let .cannotOpen(path, reason):
             return "cannot open database \(path): \(reason)"
+        case let .foreignDatabase(path, tables):
+            return "\(path) is an SQLite database of another program (tables \(tables.joined(separator: ", ")), no schema_migrations): it was left unchanged; give --db a new file or an InstructPT database"
         case let .newerSchema(path, databaseVersion, knownVersion):
             return "database \(path) has schema version \(databaseVersion), newer than this ipt knows (\(knownVersion)): upgrade ipt to open it"
         case let .migrationChanged(path, version, name):

@@ -21,6 +21,8 @@ public struct OpenAICompletionsSynthesizer: Synthesizer {
     public var maxRetries: Int
     /// Backoff before retry n (0-based) is `initialBackoffSeconds * 2^n`, capped at 30 s.
     public var initialBackoffSeconds: Double
+    /// Waits out a backoff (`Thread.sleep`); tests pass one that records the waits instead.
+    var pause: @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }
 
     public init(baseURL: String, model: String, concurrency: Int = 4, timeoutSeconds: Double = 600,
                 maxRetries: Int = 6, initialBackoffSeconds: Double = 0.5) throws {
@@ -50,6 +52,11 @@ public struct OpenAICompletionsSynthesizer: Synthesizer {
         return results.values
     }
 
+    /// Seconds to wait before retry `n` (0-based).
+    func backoff(beforeRetry n: Int) -> Double {
+        min(initialBackoffSeconds * pow(2, Double(min(n, 62))), 30)
+    }
+
     /// One prompt: send, and on a retryable failure wait and send again.
     func completeWithRetries(_ prompt: String, parameters: SamplingParameters) -> Result<Completion, CompletionFailure> {
         var attempt = 0
@@ -64,7 +71,7 @@ public struct OpenAICompletionsSynthesizer: Synthesizer {
                 guard failure.retryable, attempt < maxRetries else {
                     return .failure(CompletionFailure(message: failure.message + (attempt > 0 ? " (after \(attempt + 1) tries)" : "")))
                 }
-                Thread.sleep(forTimeInterval: min(initialBackoffSeconds * pow(2, Double(attempt)), 30))
+                pause(backoff(beforeRetry: attempt))
                 attempt += 1
             }
         }

@@ -119,6 +119,10 @@ public enum SynthesisError: Error, Sendable, Equatable {
     case invalidURL(String)
     /// A `model:DIR` checkpoint the local-model backend cannot use.
     case unusableModel(directory: String, reason: String)
+    /// Every request of the run failed; `lastError` is the most common reason.
+    case runFailed(Int64, requests: Int, lastError: String?)
+    /// A worker built with settings out of range (the CLI checks its flags before this).
+    case invalidWorkerSettings(String)
 }
 
 extension SynthesisError: LocalizedError {
@@ -136,6 +140,10 @@ extension SynthesisError: LocalizedError {
             return "\(text) is not an http:// URL of an OpenAI-compatible server (e.g. http://127.0.0.1:8000/v1)"
         case let .unusableModel(directory, reason):
             return "--backend model:\(directory): \(reason)"
+        case let .runFailed(id, requests, lastError):
+            return "synthesis run \(id) failed: all \(requests) requests failed\(lastError.map { " (most often: \($0))" } ?? ""); check the backend, then start a new run"
+        case let .invalidWorkerSettings(message):
+            return "synthesis worker: \(message); pass values in range"
         }
     }
 }

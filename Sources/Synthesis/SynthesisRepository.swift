@@ -70,7 +70,7 @@ public enum SynthesisRepository {
     public static func advance(run runId: Int64, in db: Database) throws -> RunState {
         var run = try run(runId, in: db)
         while true {
-            if run.status == "done" { return .done }
+            if run.status == "done" || run.status == "failed" { return .done }
             if run.roundsCreated > 0 {
                 let open = try Int.fetchOne(db, sql: """
                     SELECT count(*) FROM synth_requests WHERE run_id = ? AND round = ? AND status IN ('pending', 'leased')
@@ -78,8 +78,12 @@ public enum SynthesisRepository {
                 if open > 0 { return .working(round: run.roundsCreated - 1) }
             }
             if run.roundsCreated == run.rounds {
+                // A run none of whose requests succeeded produced nothing: it failed.
                 try db.execute(sql: """
-                    UPDATE synth_runs SET status = 'done', finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?
+                    UPDATE synth_runs SET finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+                        status = CASE WHEN EXISTS (SELECT 1 FROM synth_requests WHERE run_id = ?1 AND status = 'done')
+                                      THEN 'done' ELSE 'failed' END
+                    WHERE id = ?1
                     """, arguments: [runId])
                 return .done
             }
@@ -210,11 +214,14 @@ public enum SynthesisRepository {
         for outcome in outcomes {
             switch outcome.result {
             case let .success(completion):
-                try markDone.execute(arguments: [completion.text, completion.promptTokens, completion.completionTokens,
+                // SQLite text binding stops at a NUL: a completion holding one (a server's stray
+                // byte) is stored and parsed as one and the same text, the NUL replaced by U+FFFD.
+                let output = completion.text.containsNUL ? completion.text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : completion.text
+                try markDone.execute(arguments: [output, completion.promptTokens, completion.completionTokens,
                                                  completion.finishReason, outcome.latencySeconds, completion.recoveredFrom,
                                                  outcome.requestId, owner])
                 guard db.changesCount == 1 else { continue }
-                let pairs = SynthesizerOutputParser.parse(completion.text)
+                let pairs = SynthesizerOutputParser.parse(output)
                 for (position, pair) in pairs.enumerated() {
                     let analysis = PairAnalysis(pair)
                     try insertPair.execute(arguments: [position, pair.question, pair.answer, analysis.kind.rawValue, analysis.stem,
@@ -253,6 +260,19 @@ public enum SynthesisRepository {
         var writer = JSONWriter()
         writer.array { array in for string in strings { array.element { $0.string(string) } } }
         return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    /// The error a finished run that failed stands for (no request succeeded), with its
+    /// requests' most common last error; nil for a run that is running or done.
+    public static func failure(run runId: Int64, in db: Database) throws -> SynthesisError? {
+        let run = try run(runId, in: db)
+        guard run.status == "failed" else { return nil }
+        let row = try Row.fetchOne(db, sql: """
+            SELECT count(*) AS n, (SELECT last_error FROM synth_requests WHERE run_id = ?1 AND last_error IS NOT NULL
+                                   GROUP BY last_error ORDER BY count(*) DESC, last_error LIMIT 1) AS error
+            FROM synth_requests WHERE run_id = ?1
+            """, arguments: [runId])
+        return .runFailed(runId, requests: row?["n"] ?? 0, lastError: row?["error"])
     }
 
     // MARK: - Progress

@@ -23,7 +23,10 @@ public final class SynthesisWorker: @unchecked Sendable {
     public let synthesizer: any Synthesizer
     public let owner: String
     public var batchSize: Int
+    /// Within `leaseSecondsRange`: the renewal timer cannot be scheduled centuries ahead, and a
+    /// dead worker's requests must come back within a day.
     public var leaseSeconds: Double
+    public static let leaseSecondsRange: ClosedRange<Double> = 0.1...86_400
     /// How long to wait before looking again when other workers hold every remaining lease.
     public var pollSeconds: Double = 0.5
     /// Least time between two progress reports (each one counts the run's requests and pairs).
@@ -43,6 +46,9 @@ public final class SynthesisWorker: @unchecked Sendable {
     /// `progressInterval` seconds, and once at the end.
     @discardableResult
     public func work(progress: ((SynthProgress) -> Void)? = nil) throws -> Summary {
+        guard Self.leaseSecondsRange.contains(leaseSeconds), batchSize >= 1 else {
+            throw SynthesisError.invalidWorkerSettings("lease seconds \(leaseSeconds) (allowed 0.1...86400) and batch size \(batchSize) (at least 1)")
+        }
         let started = Date()
         var lastReport = Date.distantPast
         var summary = Summary()

@@ -45,6 +45,10 @@ public final class Tokenizer {
     private var merger = BPEMerger()
     private var scratch: [UInt32] = []
 
+    /// Ids must be below this (2^22, sixteen times the largest released vocabularies): the
+    /// tokenizer keeps tables indexed by id, so the largest id sets their size.
+    public static let maximumVocabularySize = 1 << 22
+
     /// The number of ids: one more than the largest id in use.
     public var vocabularySize: Int { tokens.count }
 
@@ -80,6 +84,10 @@ public final class Tokenizer {
         var size = 0
         for entry in vocabulary { size = max(size, Int(entry.id) + 1) }
         for token in addedTokens { size = max(size, Int(token.id) + 1) }
+        guard size <= Self.maximumVocabularySize else {
+            throw TokenizerError.invalidValue(origin: origin, field: "model.vocab / added_tokens",
+                                              message: "token id \(size - 1) is not below \(Self.maximumVocabularySize), the largest vocabulary this tokenizer accepts")
+        }
         var tokens = [String?](repeating: nil, count: size)
         for entry in vocabulary { tokens[Int(entry.id)] = entry.token }
         for token in addedTokens { tokens[Int(token.id)] = token.content }

@@ -104,8 +104,13 @@ struct TokenizerJSONReader {
     }
 
     func id(_ value: JSONValue, path: String) throws -> UInt32 {
-        guard let int = value.intValue, int >= 0, int < Int(UInt32.max) else {
+        guard let int = value.intValue, int >= 0 else {
             throw TokenizerError.wrongType(origin: origin, field: path, expected: "a token id (a non-negative integer)", found: value.kindDescription)
+        }
+        // The tokenizer keeps a table indexed by id: an id near 2^32 would allocate tens of GB.
+        guard int < Tokenizer.maximumVocabularySize else {
+            throw TokenizerError.invalidValue(origin: origin, field: path,
+                                              message: "token id \(int) is not below \(Tokenizer.maximumVocabularySize), the largest vocabulary this tokenizer accepts")
         }
         return UInt32(int)
     }

@@ -130,13 +130,19 @@ public struct Checkpoint {
         guard bytes.count >= 24, Array(bytes[0..<8]) == optimizerMagic else {
             throw .corruptCheckpoint(path: path, reason: "not an optimizer state file")
         }
-        func integer(at offset: Int) -> Int {
-            Int(bytes[offset..<(offset + 8)].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+        func integer(at offset: Int) -> UInt64 {
+            bytes[offset..<(offset + 8)].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         }
-        let steps = integer(at: 8), count = integer(at: 16)
-        guard bytes.count == 24 + 8 * count else {
-            throw .corruptCheckpoint(path: path, reason: "expected \(24 + 8 * count) bytes, found \(bytes.count)")
+        // Both counts come from the file: bound them by its size before any arithmetic on them.
+        let rawSteps = integer(at: 8), rawCount = integer(at: 16)
+        let payload = UInt64(bytes.count - 24)
+        guard rawCount <= payload / 8, payload == 8 * rawCount else {
+            throw .corruptCheckpoint(path: path, reason: "it declares \(rawCount) moments but holds \(payload) bytes after its header (8 per moment)")
         }
+        guard rawSteps <= UInt64(Int32.max) else {
+            throw .corruptCheckpoint(path: path, reason: "step count \(rawSteps) is out of range")
+        }
+        let steps = Int(rawSteps), count = Int(rawCount)
         func floats(at offset: Int) -> [Float] {
             bytes.withUnsafeBytes { raw in
                 (0..<count).map { Float(bitPattern: raw.loadUnaligned(fromByteOffset: offset + 4 * $0, as: UInt32.self).littleEndian) }
@@ -212,7 +218,32 @@ public struct Checkpoint {
         do { state = try JSONDecoder().decode(TrainerState.self, from: stateData) } catch {
             throw .corruptCheckpoint(path: statePath, reason: error.localizedDescription)
         }
+        try check(state, path: statePath)
+        guard optimizer.stepCount == state.step else {
+            throw .corruptCheckpoint(path: optimizerPath, reason: "it has taken \(optimizer.stepCount) steps but \(stateFile) says step \(state.step)")
+        }
         return Checkpoint(directory: directory, model: model, optimizer: optimizer, state: state, sha256: hash)
+    }
+
+    /// The trainer state's numbers, which come from a file someone may hand over with a
+    /// regenerated SHA256SUMS: the step within the schedule, the data position the one that
+    /// many steps consume (every step takes batch size × accumulation sequences), the config
+    /// itself valid.
+    static func check(_ state: TrainerState, path: String) throws(TrainingError) {
+        do { try state.config.validate() } catch {
+            throw .corruptCheckpoint(path: path, reason: "its config is invalid: \(error.localizedDescription)")
+        }
+        guard state.step >= 0, state.step <= state.config.steps else {
+            throw .corruptCheckpoint(path: path, reason: "field \"step\" is \(state.step), outside 0...\(state.config.steps) (the run's steps)")
+        }
+        let perStep = state.config.batchSize * state.config.gradientAccumulation
+        let (expected, overflow) = state.step.multipliedReportingOverflow(by: perStep)
+        guard !overflow, state.dataPosition == expected else {
+            throw .corruptCheckpoint(path: path, reason: "field \"dataPosition\" is \(state.dataPosition), but \(state.step) steps of \(perStep) sequences end at \(overflow ? "an overflowing position" : String(expected))")
+        }
+        guard state.epoch >= 0 else {
+            throw .corruptCheckpoint(path: path, reason: "field \"epoch\" is \(state.epoch), negative")
+        }
     }
 
     /// The newest `step-*` directory under `runDirectory` that verifies (stray temporary

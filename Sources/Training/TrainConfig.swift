@@ -117,13 +117,24 @@ public struct TrainConfig: Codable, Equatable, Sendable {
         try check(sequenceLength <= maxPositions, "sequenceLength", "exceeds maxPositions \(maxPositions)")
         try check(gradientAccumulation > 0, "gradientAccumulation", "must be positive")
         try check(steps > 0, "steps", "must be positive")
-        try check(learningRate > 0, "learningRate", "must be positive")
+        try check(learningRate > 0 && learningRate.isFinite, "learningRate", "must be positive and finite")
+        try check(beta1 >= 0 && beta1 < 1, "beta1", "must be in [0, 1)")
+        try check(beta2 >= 0 && beta2 < 1, "beta2", "must be in [0, 1)")
+        try check(weightDecay >= 0 && weightDecay.isFinite, "weightDecay", "must be non-negative and finite")
         try check(minLearningRateRatio >= 0 && minLearningRateRatio <= 1, "minLearningRateRatio", "must be in [0, 1]")
         try check(warmupSteps >= 0, "warmupSteps", "must not be negative")
-        try check(gradientClip > 0, "gradientClip", "must be positive")
+        try check(gradientClip > 0 && !gradientClip.isNaN, "gradientClip", "must be positive")
         try check(checkpointEvery >= 0, "checkpointEvery", "must not be negative")
         do { try modelConfig.validate(path: modelName) } catch {
             throw .malformedConfig(path: modelName, field: "model", reason: error.localizedDescription)
+        }
+        // Checked before the trainer allocates anything: weights, gradients, moments, activations.
+        do {
+            try MemoryLimit.check(modelConfig.trainingBytes(batchSize: batchSize, sequenceLength: sequenceLength),
+                                  for: "training \(modelName) at batch \(batchSize) × \(sequenceLength) tokens",
+                                  advice: "use a smaller --batch-size (and --accumulation to keep the tokens per step) or a smaller model")
+        } catch {
+            throw .malformedConfig(path: modelName, field: "batchSize", reason: error.localizedDescription)
         }
     }
 

@@ -19,6 +19,9 @@ public struct TrainingRunRecord: Codable, FetchableRecord, MutablePersistableRec
     public var outDir: String
     public var resumedFrom: Int64?
     public var status: String = "running"
+    /// The host and pid of the process training the run (see `TrainingRepository.failAbandonedRuns`).
+    public var ownerHost: String? = ProcessOwner.current.host
+    public var ownerPid: Int64? = ProcessOwner.current.pid
 
     public init(snapshotId: Int64? = nil, instructionSetId: Int64? = nil, mode: String, configJSON: String, seed: Int64, outDir: String, resumedFrom: Int64? = nil) {
         self.snapshotId = snapshotId
@@ -62,6 +65,43 @@ public enum TrainingRepository {
         try db.execute(sql: """
             INSERT OR REPLACE INTO train_metrics (run_id, step, loss, lr, grad_norm, tokens_per_s) VALUES (?, ?, ?, ?, ?, ?)
             """, arguments: [runId, metrics.step, Double(metrics.loss), Double(metrics.learningRate), Double(metrics.gradientNorm), metrics.tokensPerSecond])
+        try db.execute(sql: "UPDATE training_runs SET heartbeat_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?", arguments: [runId])
+    }
+
+    /// A `running` run whose process is gone, as `failAbandonedRuns` found it.
+    public struct AbandonedRun: Sendable, Equatable {
+        public var id: Int64
+        public var ownerHost: String?
+        public var ownerPid: Int64?
+        public var outDir: String
+    }
+
+    /// Marks failed every `running` run whose training process no longer exists: on this host,
+    /// one whose pid is not alive; elsewhere (or a run from before owners were recorded), one
+    /// with no heartbeat (step, or start) for `staleSeconds`. Returns what it marked.
+    @discardableResult
+    public static func failAbandonedRuns(host: String = ProcessOwner.current.host, staleSeconds: Double = 24 * 3600,
+                                         isAlive: (Int64) -> Bool = ProcessOwner.isAlive, in db: Database) throws -> [AbandonedRun] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT id, owner_host, owner_pid, out_dir,
+                   (julianday('now') - julianday(coalesce(heartbeat_at, created_at))) * 86400 AS idle_seconds
+            FROM training_runs WHERE status = 'running' ORDER BY id
+            """)
+        var abandoned: [AbandonedRun] = []
+        for row in rows {
+            let run = AbandonedRun(id: row["id"], ownerHost: row["owner_host"], ownerPid: row["owner_pid"], outDir: row["out_dir"])
+            let idle: Double = row["idle_seconds"] ?? 0
+            let dead: Bool
+            if let pid = run.ownerPid, run.ownerHost == host {
+                dead = pid != ProcessOwner.current.pid && !isAlive(pid)
+            } else {
+                dead = idle > staleSeconds
+            }
+            guard dead else { continue }
+            try finishRun(id: run.id, status: "failed", in: db)
+            abandoned.append(run)
+        }
+        return abandoned
     }
 
     @discardableResult

@@ -52,6 +52,16 @@ func syntheticCorpus(count: Int) -> String {
     return lines.joined(separator: "\n") + "\n"
 }
 
+/// Polls `condition` (a cheap query) until it holds or `worker` exits; true if it held. Waits
+/// on observable state, so a slow or busy machine only makes it take longer.
+func waitUntil(worker: Process, _ condition: () throws -> Bool) throws -> Bool {
+    while worker.isRunning {
+        if try condition() { return true }
+        usleep(1000)
+    }
+    return try condition()
+}
+
 @Suite(.serialized) struct KillTests {
     @Test func aWorkerKilledMidBatchIsResumedWithEveryTextDoneExactlyOnce() throws {
         guard let ipt = iptExecutable() else {
@@ -67,22 +77,27 @@ func syntheticCorpus(count: Int) -> String {
         let runText = try runIPT(ipt, ["synth", "run", "--db", database, "--backend", "miner", "--rounds", "2", "--no-work"])
         let runId = try #require(Int64(runText.trimmingCharacters(in: .whitespacesAndNewlines)))
 
+        // Each worker is killed as soon as it is seen holding a batch (a leased row), however
+        // long a busy machine takes to get it there; no fixed sleep decides when the kill lands.
+        let observer = try Store.open(path: database, mode: .readOnly)
         var kills = 0
         var killedHoldingLeases = 0
-        for attempt in 0..<4 {
+        for _ in 0..<8 where killedHoldingLeases < 2 {
             let worker = Process()
             worker.executableURL = ipt
             worker.arguments = ["synth", "work", "--db", database, "--run", String(runId), "--batch-size", "6", "--lease-seconds", "1"]
             worker.standardError = FileHandle.nullDevice
             worker.standardOutput = FileHandle.nullDevice
             try worker.run()
-            Thread.sleep(forTimeInterval: 0.5 + 0.25 * Double(attempt))
-            guard worker.isRunning else { break }
+            let leaseSeen = try waitUntil(worker: worker) {
+                try number(observer, "SELECT count(*) FROM synth_requests WHERE status = 'leased' AND lease_owner LIKE ?",
+                           ["%:\(worker.processIdentifier):%"]) ?? 0 > 0
+            }
+            guard leaseSeen, worker.isRunning else { break }
             kill(worker.processIdentifier, SIGKILL)
             worker.waitUntilExit()
             kills += 1
-            let store = try Store.open(path: database)
-            let leased = try number(store, "SELECT count(*) FROM synth_requests WHERE status = 'leased'") ?? 0
+            let leased = try number(observer, "SELECT count(*) FROM synth_requests WHERE status = 'leased'") ?? 0
             if leased > 0 { killedHoldingLeases += 1 }
         }
         #expect(kills >= 1, "the worker finished before it could be killed: give it more texts")

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Store
 import Testing
 @testable import Synthesis
@@ -46,11 +47,14 @@ import Testing
 
     @Test func connectionErrorsAreRetriedWithBackoffThenFail() throws {
         // Port 9 (discard) is closed on loopback: every attempt is refused.
-        let server = try OpenAICompletionsSynthesizer(baseURL: "http://127.0.0.1:9/v1", model: "m", timeoutSeconds: 5,
+        var server = try OpenAICompletionsSynthesizer(baseURL: "http://127.0.0.1:9/v1", model: "m", timeoutSeconds: 5,
                                                       maxRetries: 2, initialBackoffSeconds: 0.05)
-        let started = Date()
+        // The waits are observed as requested, not timed: a busy machine only makes them longer.
+        let waits = Mutex<[Double]>([])
+        server.pause = { seconds in waits.withLock { $0.append(seconds) } }
         let results = try server.complete([SynthesisPrompt(stream: 1, prompt: "p"), SynthesisPrompt(stream: 2, prompt: "q")], parameters: parameters)
-        #expect(Date().timeIntervalSince(started) >= 0.15)   // 0.05 + 0.1 of backoff
+        #expect(waits.withLock { $0 }.sorted() == [0.05, 0.05, 0.1, 0.1])   // two retries per prompt, doubling
+        #expect(server.backoff(beforeRetry: 10) == 30)   // capped
         for result in results {
             guard case let .failure(failure) = result else { Issue.record("a refused connection succeeded"); continue }
             #expect(failure.message.contains("after 3 tries"))

@@ -190,8 +190,8 @@ struct ScriptedSynthesizer: Synthesizer {
 }
 
 /// One integer a query returns.
-func number(_ store: Store, _ sql: String) throws -> Int? {
-    try store.read { db in try Int.fetchOne(db, sql: sql) }
+func number(_ store: Store, _ sql: String, _ arguments: StatementArguments = []) throws -> Int? {
+    try store.read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) }
 }
 
 final class ErrorBox: @unchecked Sendable {
