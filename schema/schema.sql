@@ -321,10 +321,10 @@ CREATE TABLE training_runs (
     status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done', 'failed')),
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     finished_at TEXT,
-    CHECK ((snapshot_id IS NULL) != (instruction_set_id IS NULL)),
     owner_host TEXT,        -- the host and pid of the process training it (0009)
     owner_pid INTEGER,
-    heartbeat_at TEXT       -- when it last finished a step (0009)
+    heartbeat_at TEXT,      -- when it last finished a step (0009)
+    CHECK ((snapshot_id IS NULL) != (instruction_set_id IS NULL))
 );
 
 -- A checkpoint directory written atomically; `sha256` covers every file in it (see SHA256SUMS).

@@ -37,13 +37,19 @@ public struct InputFile: Sendable, Equatable {
     /// which would block or never end), stops the expansion with an error: nothing is skipped
     /// silently and nothing hangs.
     public static func expand(paths: [String]) throws -> (files: [InputFile], ignored: [String]) {
+        try expand(paths: paths, list: { try FileManager.default.contentsOfDirectory(atPath: $0) })
+    }
+
+    /// `expand` with the directory lister given (tests make one fail, as an unreadable
+    /// directory does for anyone but root).
+    static func expand(paths: [String], list: (String) throws -> [String]) throws -> (files: [InputFile], ignored: [String]) {
         var files: [InputFile] = []
         var ignored: [String] = []
         for path in paths {
             switch try kind(of: path) {
             case .directory, .symlinkedDirectory:  // A link named on the command line is followed.
                 var relativePaths: [String] = []
-                try walk(directory: path, relative: "", into: &relativePaths)
+                try walk(directory: path, relative: "", into: &relativePaths, list: list)
                 for relative in relativePaths.sorted() {
                     let full = (path as NSString).appendingPathComponent(relative)
                     if let format = format(ofName: relative) {
@@ -86,17 +92,17 @@ public struct InputFile: Sendable, Equatable {
 
     /// Every regular file under `directory` (relative paths), recursing into subdirectories but
     /// not into symbolic links to directories (which may loop), as `FileManager`'s enumerator does.
-    private static func walk(directory: String, relative: String, into paths: inout [String]) throws {
+    private static func walk(directory: String, relative: String, into paths: inout [String], list: (String) throws -> [String]) throws {
         let here = relative.isEmpty ? directory : (directory as NSString).appendingPathComponent(relative)
         let names: [String]
-        do { names = try FileManager.default.contentsOfDirectory(atPath: here) } catch {
+        do { names = try list(here) } catch {
             throw IngestError.unreadablePath(path: here, reason: "cannot list the directory (\((error as NSError).localizedFailureReason ?? error.localizedDescription)); fix its permissions or leave it out")
         }
         for name in names.sorted() {
             let child = relative.isEmpty ? name : (relative as NSString).appendingPathComponent(name)
             switch try kind(of: (directory as NSString).appendingPathComponent(child)) {
             case .regular: paths.append(child)
-            case .directory: try walk(directory: directory, relative: child, into: &paths)
+            case .directory: try walk(directory: directory, relative: child, into: &paths, list: list)
             case .symlinkedDirectory: continue
             }
         }

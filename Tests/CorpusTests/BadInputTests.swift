@@ -17,6 +17,7 @@ import Testing
         ("object id", #"{"id": {}, "text": "t"}"#, "expected a string or number in field \"id\""),
         ("lone surrogate", #"{"text": "\ud800"}"#, "not valid Unicode"),
         ("NUL character", #"{"text": "a\u0000b"}"#, "contains a NUL character"),
+        ("NUL in the id", #"{"id": "doc\u0000-7", "text": "fine"}"#, "field \"id\" contains a NUL character"),
     ]
 
     @Test(arguments: 0..<cases.count)

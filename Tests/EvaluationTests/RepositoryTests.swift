@@ -121,3 +121,45 @@ import Testing
         #expect(plain.scoringIds("hi", addSpecialTokens: true) == [107, 108])
     }
 }
+
+@Suite struct CheckpointVerificationTests {
+    /// A database recording one checkpoint directory (a file and its SHA256SUMS) under id 1.
+    func recordedCheckpoint() throws -> (store: Store, directory: String) {
+        let directory = temporaryPath("step-000010")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let weights = Data("weights".utf8)
+        try weights.write(to: URL(fileURLWithPath: directory + "/model.safetensors"))
+        let sums = Data((Hex.sha256(weights) + "  model.safetensors\n").utf8)
+        try sums.write(to: URL(fileURLWithPath: directory + "/SHA256SUMS"))
+        let store = try Store.open(path: temporaryPath("verify.db"))
+        try store.write { db in
+            try db.execute(sql: "INSERT INTO instruction_sets (name, kind, path) VALUES ('s', 'context', 'x')")
+            try db.execute(sql: "INSERT INTO training_runs (instruction_set_id, mode, config_json, seed, out_dir) VALUES (1, 'synthesizer', '{}', 0, 'out')")
+            try db.execute(sql: "INSERT INTO checkpoints (run_id, step, path, sha256) VALUES (1, 10, ?, ?)", arguments: [directory, Hex.sha256(sums)])
+        }
+        return (store, directory)
+    }
+
+    @Test func aRecordedCheckpointResolvesOnlyWhileItsFilesMatchTheRecordedHash() throws {
+        let (store, directory) = try recordedCheckpoint()
+        #expect(try EvaluatedCheckpoint.resolve(id: 1, store: store).directory == directory)
+
+        // One flipped byte: the file no longer matches SHA256SUMS.
+        try Data("weightS".utf8).write(to: URL(fileURLWithPath: directory + "/model.safetensors"))
+        #expect {
+            _ = try EvaluatedCheckpoint.resolve(id: 1, store: store)
+        } throws: { error in
+            guard case let .unknownCheckpoint(id, reason)? = error as? EvaluationError else { return false }
+            return id == 1 && reason.contains("model.safetensors") && reason.contains("nothing was scored")
+        }
+
+        // Resealed with a new SHA256SUMS: the checkpoint's hash differs from the recorded one.
+        let forged = Data((Hex.sha256(Data("weightS".utf8)) + "  model.safetensors\n").utf8)
+        try forged.write(to: URL(fileURLWithPath: directory + "/SHA256SUMS"))
+        #expect {
+            _ = try EvaluatedCheckpoint.resolve(id: 1, store: store)
+        } throws: { error in
+            error.localizedDescription.contains("differs from the recorded")
+        }
+    }
+}

@@ -29,6 +29,8 @@ import Testing
         (#"{"context": "", "choices": ["a", "b"], "gold": 0}"#, "field \"context\" is empty"),
         (#"{"context": "Q", "choices": ["a", "b"], "gold": 0"#, "invalid JSON"),
         (#"["Q", ["a", "b"], 0]"#, "expected a JSON object, found an array"),
+        (#"{"context": "Q\u0000 cut here", "choices": ["a", "b"], "gold": 0}"#, "field \"context\" contains a NUL character"),
+        (#"{"context": "Q", "choices": ["a", "b\u0000"], "gold": 0}"#, "field \"choices[1]\" contains a NUL character"),
     ])
     func badLinesNameTheFileTheLineAndTheProblem(line: String, message: String) {
         let good = #"{"context": "ok", "choices": ["a", "b"], "gold": 0}"#

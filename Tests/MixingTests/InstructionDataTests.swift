@@ -43,6 +43,8 @@ import Testing
             ("{\"text\": \"t\"}", .missingField(path: directory + "/c.jsonl", line: 1, field: "instruction/response or context/pairs")),
             ("{\"instruction\": \"a\", \"response\": \"b\"}\n{\"context\": \"t\", \"pairs\": [{\"Q\": \"q\", \"A\": \"a\"}]}",
              .mixedKinds(path: directory + "/c.jsonl", line: 2, expected: "general")),
+            ("{\"instruction\": \"cut\\u0000here\", \"response\": \"b\"}", .nulCharacter(path: directory + "/c.jsonl", line: 1, field: "instruction")),
+            ("{\"context\": \"t\", \"pairs\": [{\"Q\": \"q\", \"A\": \"a\\u0000\"}]}", .nulCharacter(path: directory + "/c.jsonl", line: 1, field: "pairs[0].A")),
         ]
         for (index, (text, error)) in cases.enumerated() {
             let file = try writeFile(text, in: directory, name: "c.jsonl")
