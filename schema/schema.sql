@@ -277,8 +277,9 @@ CREATE TABLE mixture_components (
 ) WITHOUT ROWID;
 
 -- A materialised mixture: the ordered items, the tokenizer and the packing give
--- `manifest_sha256`; `tokens` holds the packed sequences (sequence_count × seq_len
--- little-endian int32), `tokens_sha256` their hash.
+-- `manifest_sha256`; the packed sequences (sequence_count × seq_len tokens) live in shard
+-- files (snapshot_shards), `tokens_sha256` is the SHA-256 of the whole stream as
+-- little-endian int32 whatever width the shards store.
 CREATE TABLE snapshots (
     id INTEGER PRIMARY KEY,
     mixture_id INTEGER NOT NULL REFERENCES mixtures(id),
@@ -292,7 +293,6 @@ CREATE TABLE snapshots (
     token_count INTEGER NOT NULL,
     sequence_count INTEGER NOT NULL,
     manifest_sha256 TEXT NOT NULL,
-    tokens BLOB NOT NULL,
     tokens_sha256 TEXT NOT NULL,
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
@@ -307,6 +307,29 @@ CREATE TABLE snapshot_items (
     token_count INTEGER NOT NULL,
     PRIMARY KEY (snapshot_id, position)
 ) WITHOUT ROWID;
+
+-- One shard file of a snapshot: `path` is the prefix of `path.bin` (the tokens, little-endian
+-- `dtype`) and `path.idx` (Megatron's MMIDIDX index, one document per packed sequence),
+-- relative to the database's directory unless absolute. The shard holds the stream's tokens
+-- first_token .. first_token + token_count; `sha256` is the SHA-256 of the .bin file.
+CREATE TABLE snapshot_shards (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+    position INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    dtype TEXT NOT NULL CHECK (dtype IN ('uint16', 'int32')),
+    byte_count INTEGER NOT NULL,
+    first_token INTEGER NOT NULL,
+    token_count INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    PRIMARY KEY (snapshot_id, position)
+) WITHOUT ROWID;
+
+-- The packed tokens of a snapshot made before shards (sequence_count × seq_len little-endian
+-- int32; migration 0012 moved them here), until `ipt` moves them into shard files.
+CREATE TABLE snapshot_token_blobs (
+    snapshot_id INTEGER PRIMARY KEY REFERENCES snapshots(id),
+    tokens BLOB NOT NULL
+);
 
 -- One `ipt train`: what it trained on, with which config and seed, and where it wrote.
 CREATE TABLE training_runs (

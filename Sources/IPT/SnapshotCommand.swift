@@ -21,6 +21,13 @@ struct SnapshotCreateCommand: ParsableCommand {
             sequence) or nowhere (--bos none). The stream is cut into --seq-len sequences (a \
             final partial sequence is dropped). The manifest hash covers the ordered items with \
             their text hashes, the tokenizer and the packing: the same inputs give the same hash.
+
+            The packed tokens stream into content-addressed shard files (Megatron indexed \
+            datasets: NAME.bin + NAME.idx, uint16 tokens up to 65536 ids, else int32) in \
+            --shard-dir (default: $IPT_SHARD_DIR, else DB.shards beside the database DB.db); \
+            the database records each shard's path, size, token range and SHA-256. Memory stays \
+            bounded whatever the mixture's size; an interrupted build leaves no snapshot row and \
+            no partial shard.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -40,18 +47,38 @@ struct SnapshotCreateCommand: ParsableCommand {
     @Option(help: "Where <s> goes: document, sequence or none.")
     var bos: String = "document"
 
+    @Option(help: ArgumentHelp("Directory for the shard files (default: $IPT_SHARD_DIR, else beside the database).", valueName: "dir"))
+    var shardDir: String?
+
+    @Option(help: "Tokens per shard file, rounded down to whole sequences.")
+    var shardTokens: Int = ShardWriter.defaultShardTokens
+
     func validate() throws {
         if seqLen < 2 { throw ValidationError("--seq-len must be at least 2") }
+        if shardTokens < seqLen { throw ValidationError("--shard-tokens must hold at least one sequence (--seq-len)") }
         if Packing.BOS(rawValue: bos) == nil { throw ValidationError("--bos is document, sequence or none") }
     }
 
     func run() throws {
         let store = try Store.open(path: database.db)
+        let shards = try ShardStore(databasePath: database.db, directory: shardDir ?? shardDirectoryFromEnvironment())
+        try LegacyTokenBlobs.moveToShards(store: store, shards: shards)
         let tok = try store.read { db in try StoredTokenizer.load(name: tokenizer, in: db) }
         let packing = Packing(sequenceLength: seqLen, bos: Packing.BOS(rawValue: bos) ?? .document)
-        let id = try Snapshot.create(store: store, mixture: mixture, tokenizer: tok, packing: packing, seed: seed)
-        let record = try store.read { db in try MixingRepository.snapshot(id: id, in: db) }
-        print("snapshot \(id): \(record.itemCount) items, \(record.sequenceCount) sequences of \(seqLen) tokens, manifest \(record.manifestSHA256)")
+        let bar = ProgressBar(label: "snapshot")
+        let started = Date()
+        let id = try Snapshot.create(store: store, mixture: mixture, tokenizer: tok, packing: packing, seed: seed, shards: shards,
+                                     shardTokens: shardTokens) { progress in
+            bar.update(done: Double(progress.itemsDone), total: Double(progress.itemsTotal), unit: .items,
+                       extra: String(format: "%.1fM tokens", Double(progress.tokensWritten) / 1e6))
+        }
+        bar.finish()
+        let seconds = Date().timeIntervalSince(started)
+        let (record, shardCount) = try store.read { db in
+            (try MixingRepository.snapshot(id: id, in: db), try MixingRepository.snapshotShards(id: id, in: db).count)
+        }
+        print("snapshot \(id): \(record.itemCount) items, \(record.sequenceCount) sequences of \(seqLen) tokens in \(shardCount) shard(s) under \(shards.directory), manifest \(record.manifestSHA256)")
+        printError(String(format: "%.1f s, %.0f tokens/s", seconds, Double(record.tokenCount) / max(seconds, 1e-9)))
     }
 }
 
@@ -61,7 +88,8 @@ struct SnapshotVerifyCommand: ParsableCommand {
         abstract: "Recompute a snapshot's manifest hash and tokens from the database.",
         discussion: """
             Checks that every item's text still has the recorded hash, that the manifest hash \
-            recomputes, that the stored tokens match their hash, and (with the snapshot's \
+            recomputes, that every shard file matches its SHA-256 and its index, that the token \
+            stream matches tokens_sha256, and (with the snapshot's \
             tokenizer available) that re-tokenizing and re-packing gives the same tokens. Exits \
             non-zero on any difference.
             """)
@@ -75,7 +103,11 @@ struct SnapshotVerifyCommand: ParsableCommand {
         let store = try Store.open(path: database.db, mode: .readOnly)
         let record = try store.read { db in try MixingRepository.snapshot(id: id, in: db) }
         let tokenizer = try store.read { db in try StoredTokenizer.load(name: record.tokenizer, in: db) }
-        let manifest = try Snapshot.verify(store: store, id: id, tokenizer: tokenizer)
+        let bar = ProgressBar(label: "verify")
+        let manifest = try Snapshot.verify(store: store, id: id, tokenizer: tokenizer) { progress in
+            bar.update(done: Double(progress.itemsDone), total: Double(progress.itemsTotal), unit: .items)
+        }
+        bar.finish()
         print("snapshot \(id) verifies: manifest \(manifest)")
     }
 }
@@ -87,7 +119,8 @@ struct SnapshotExportCommand: ParsableCommand {
         discussion: """
             jsonl: snapshot.jsonl, one {"input_ids": […]} per packed sequence (HF datasets). \
             megatron: snapshot.bin + snapshot.idx, a Megatron-LM MMIDIDX indexed dataset, one \
-            document per packed sequence (uint16 tokens below 65536 ids, else int32). nanogpt: \
+            document per packed sequence (uint16 tokens up to 65536 ids, else int32): hard links \
+            to the shard files when the snapshot is one shard, else the shards concatenated. nanogpt: \
             train.bin, the flat token stream (uint16 or uint32). Every format gets manifest.json \
             with the snapshot's manifest hash.
             """)
@@ -109,8 +142,15 @@ struct SnapshotExportCommand: ParsableCommand {
 
     func run() throws {
         let store = try Store.open(path: database.db, mode: .readOnly)
-        let (record, tokens) = try store.read { db in (try MixingRepository.snapshot(id: id, in: db), try MixingRepository.snapshotTokens(id: id, in: db)) }
-        let files = try SnapshotExport.write(tokens: tokens, snapshot: record, format: SnapshotExport.Format(rawValue: format) ?? .jsonl, to: out)
+        let record = try store.read { db in try MixingRepository.snapshot(id: id, in: db) }
+        let shards = try Snapshot.shards(store: store, id: id)
+        let files = try SnapshotExport.write(shards: shards, snapshot: record, format: SnapshotExport.Format(rawValue: format) ?? .jsonl, to: out)
         for file in files { print(file) }
     }
+}
+
+/// The shard directory named by `$IPT_SHARD_DIR`, if set (nil: beside the database).
+func shardDirectoryFromEnvironment() -> String? {
+    guard let value = ProcessInfo.processInfo.environment["IPT_SHARD_DIR"], !value.isEmpty else { return nil }
+    return value
 }

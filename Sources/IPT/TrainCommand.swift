@@ -115,10 +115,9 @@ struct TrainRunCommand: ParsableCommand {
         var instructionSetId: Int64?
         var tokenizerJSON: Data?
         if mode == "pretrain", let snapshot {
-            let (record, tokens) = try store.read { db in
-                (try MixingRepository.snapshot(id: snapshot, in: db), try MixingRepository.snapshotTokens(id: snapshot, in: db))
-            }
-            data = PackedSequences(flatTokens: tokens, sequenceLength: record.packing.sequenceLength, identity: record.manifestSHA256)
+            try LegacyTokenBlobs.moveToShards(store: store, shards: try ShardStore(databasePath: database.db, directory: shardDirectoryFromEnvironment()))
+            let record = try store.read { db in try MixingRepository.snapshot(id: snapshot, in: db) }
+            data = try ShardedSnapshotData(shards: try Snapshot.shards(store: store, id: snapshot), identity: record.manifestSHA256)
             try checkVocabulary(record.vocabSize, trainConfig.vocabSize)
             tokenizerJSON = try storedTokenizerJSON(name: record.tokenizer, sha256: record.tokenizerSHA256, store: store)
         } else {

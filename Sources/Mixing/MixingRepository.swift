@@ -17,7 +17,20 @@ public struct MixtureItem: Equatable, Sendable {
     }
 }
 
-/// A row of `snapshots` without its token blob.
+/// Which row a mixture item is, without its text (what selection works on).
+///
+///     let reference = ItemReference(kind: .raw, refId: 12)
+public struct ItemReference: Equatable, Sendable {
+    public var kind: MixtureComponent.Kind
+    public var refId: Int64
+
+    public init(kind: MixtureComponent.Kind, refId: Int64) {
+        self.kind = kind
+        self.refId = refId
+    }
+}
+
+/// A row of `snapshots`.
 ///
 ///     let snapshot = try MixingRepository.snapshot(id: 1, in: db)
 public struct SnapshotRecord: Equatable, Sendable {
@@ -126,11 +139,11 @@ public enum MixingRepository {
         return (id, components)
     }
 
-    /// Every item a component can select, in id order (before ratio and repeat).
-    public static func candidates(_ c: MixtureComponent, in db: Database) throws -> [MixtureItem] {
+    /// The rows a component can select, in id order (before ratio and repeat), without texts.
+    public static func candidateReferences(_ c: MixtureComponent, in db: Database) throws -> [ItemReference] {
         switch c.kind {
         case .raw:
-            var sql = "SELECT r.id, r.text FROM raw_texts r"
+            var sql = "SELECT r.id FROM raw_texts r"
             var conditions: [String] = [], arguments: [any DatabaseValueConvertible] = []
             if let source = c.source {
                 sql += " JOIN sources s ON s.id = r.source_id"
@@ -145,48 +158,98 @@ public enum MixingRepository {
                 arguments.append(run)
             }
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY r.id", arguments: StatementArguments(arguments))
-                .map { MixtureItem(kind: .raw, refId: $0["id"], text: $0["text"]) }
+            return try Int64.fetchAll(db, sql: sql + " ORDER BY r.id", arguments: StatementArguments(arguments))
+                .map { ItemReference(kind: .raw, refId: $0) }
         case .augmented:
-            var sql = "SELECT id, text FROM augmented_texts WHERE run_id = ?"
+            var sql = "SELECT id FROM augmented_texts WHERE run_id = ?"
             var arguments: [any DatabaseValueConvertible] = [c.runId ?? 0]
             if let seed = c.augmentedSeed { sql += " AND seed = ?"; arguments.append(seed) }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: StatementArguments(arguments))
-                .map { MixtureItem(kind: .augmented, refId: $0["id"], text: $0["text"]) }
+            return try Int64.fetchAll(db, sql: sql + " ORDER BY id", arguments: StatementArguments(arguments))
+                .map { ItemReference(kind: .augmented, refId: $0) }
         case .instructions:
-            let (_, examples) = try examples(setName: c.instructionSet ?? "", in: db)
-            return examples.map { MixtureItem(kind: .instructions, refId: $0.id, text: $0.example.pretrainingText) }
+            guard let setId = try Int64.fetchOne(db, sql: "SELECT id FROM instruction_sets WHERE name = ?", arguments: [c.instructionSet ?? ""]) else {
+                throw MixingError.unknownInstructionSet(name: c.instructionSet ?? "")
+            }
+            return try Int64.fetchAll(db, sql: "SELECT id FROM instruction_examples WHERE set_id = ? ORDER BY line, id", arguments: [setId])
+                .map { ItemReference(kind: .instructions, refId: $0) }
         }
     }
 
     /// The current text of a snapshot item's row (nil if the row is gone).
     public static func itemText(kind: MixtureComponent.Kind, refId: Int64, in db: Database) throws -> String? {
         switch kind {
-        case .raw: return try String.fetchOne(db, sql: "SELECT text FROM raw_texts WHERE id = ?", arguments: [refId])
-        case .augmented: return try String.fetchOne(db, sql: "SELECT text FROM augmented_texts WHERE id = ?", arguments: [refId])
+        case .raw: return try String.fetchOne(db.cachedStatement(sql: "SELECT text FROM raw_texts WHERE id = ?"), arguments: [refId])
+        case .augmented: return try String.fetchOne(db.cachedStatement(sql: "SELECT text FROM augmented_texts WHERE id = ?"), arguments: [refId])
         case .instructions:
-            guard let row = try Row.fetchOne(db, sql: "SELECT instruction, response, context, pairs_json FROM instruction_examples WHERE id = ?", arguments: [refId]) else { return nil }
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT instruction, response, context, pairs_json FROM instruction_examples WHERE id = ?"),
+                                             arguments: [refId]) else { return nil }
             return try example(row).pretrainingText
         }
     }
 
     // MARK: Snapshots
 
-    public static func insertSnapshot(mixtureId: Int64, tokenizer: SnapshotTokenizer, packing: Packing, seed: Int64,
-                                      items: [SnapshotItem], tokens: [Int32], manifest: String, tokensSHA256: String, in db: Database) throws -> Int64 {
-        let blob = tokens.withUnsafeBytes { Data($0) }
+    public static func insertSnapshot(mixtureId: Int64, tokenizer: SnapshotTokenizer, packing: Packing, seed: Int64, items: [SnapshotItem],
+                                      shards: [TokenShard], tokenCount: Int, manifest: String, tokensSHA256: String, in db: Database) throws -> Int64 {
         try db.execute(sql: """
             INSERT INTO snapshots (mixture_id, tokenizer, tokenizer_sha256, vocab_size, seq_len, seed, packing_json, item_count,
-                                   token_count, sequence_count, manifest_sha256, tokens, tokens_sha256)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   token_count, sequence_count, manifest_sha256, tokens_sha256)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [mixtureId, tokenizer.name, tokenizer.identity, tokenizer.vocabSize, packing.sequenceLength, seed, packing.json,
-                             items.count, tokens.count, tokens.count / packing.sequenceLength, manifest, blob, tokensSHA256])
+                             items.count, tokenCount, tokenCount / packing.sequenceLength, manifest, tokensSHA256])
         let id = db.lastInsertedRowID
         let statement = try db.makeStatement(sql: "INSERT INTO snapshot_items (snapshot_id, position, kind, ref_id, sha256, token_count) VALUES (?, ?, ?, ?, ?, ?)")
         for (position, item) in items.enumerated() {
             try statement.execute(arguments: [id, position, item.kind.rawValue, item.refId, item.sha256, item.tokenCount])
         }
+        try insertShards(shards, snapshot: id, in: db)
         return id
+    }
+
+    public static func insertShards(_ shards: [TokenShard], snapshot id: Int64, in db: Database) throws {
+        let statement = try db.makeStatement(sql: """
+            INSERT INTO snapshot_shards (snapshot_id, position, path, dtype, byte_count, first_token, token_count, sha256)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for shard in shards {
+            try statement.execute(arguments: [id, shard.position, shard.prefix, shard.dtype.rawValue, shard.byteCount, shard.firstToken,
+                                              shard.tokenCount, shard.sha256])
+        }
+    }
+
+    public static func snapshotShards(id: Int64, in db: Database) throws -> [TokenShard] {
+        try Row.fetchAll(db, sql: """
+            SELECT position, path, dtype, byte_count, first_token, token_count, sha256 FROM snapshot_shards
+            WHERE snapshot_id = ? ORDER BY position
+            """, arguments: [id]).map { row in
+            let dtype: String = row["dtype"]
+            return TokenShard(position: row["position"], prefix: row["path"], byteCount: row["byte_count"], firstToken: row["first_token"],
+                              tokenCount: row["token_count"], sha256: row["sha256"], dtype: TokenShard.DType(rawValue: dtype) ?? .int32)
+        }
+    }
+
+    /// Every shard prefix any snapshot records.
+    public static func allShardPrefixes(in db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT DISTINCT path FROM snapshot_shards")
+    }
+
+    /// Snapshots made before shards whose tokens still wait in `snapshot_token_blobs`.
+    public static func legacyTokenBlobSnapshots(in db: Database) throws -> [Int64] {
+        try Int64.fetchAll(db, sql: "SELECT snapshot_id FROM snapshot_token_blobs ORDER BY snapshot_id")
+    }
+
+    public static func hasLegacyTokenBlob(id: Int64, in db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM snapshot_token_blobs WHERE snapshot_id = ?)", arguments: [id]) ?? false
+    }
+
+    public static func legacyTokenBlob(id: Int64, in db: Database) throws -> Data? {
+        try Data.fetchOne(db, sql: "SELECT tokens FROM snapshot_token_blobs WHERE snapshot_id = ?", arguments: [id])
+    }
+
+    /// Records the shards a legacy blob was moved into and drops the blob, in the caller's transaction.
+    public static func replaceLegacyTokenBlob(id: Int64, with shards: [TokenShard], in db: Database) throws {
+        try insertShards(shards, snapshot: id, in: db)
+        try db.execute(sql: "DELETE FROM snapshot_token_blobs WHERE snapshot_id = ?", arguments: [id])
     }
 
     public static func snapshot(id: Int64, in db: Database) throws -> SnapshotRecord {
@@ -200,14 +263,6 @@ public enum MixingRepository {
                               vocabSize: row["vocab_size"], packing: Packing(sequenceLength: row["seq_len"], bos: bos), seed: row["seed"],
                               itemCount: row["item_count"], tokenCount: row["token_count"], sequenceCount: row["sequence_count"],
                               manifestSHA256: row["manifest_sha256"], tokensSHA256: row["tokens_sha256"])
-    }
-
-    /// The packed tokens of a snapshot (sequence_count × seq_len).
-    public static func snapshotTokens(id: Int64, in db: Database) throws -> [Int32] {
-        guard let blob = try Data.fetchOne(db, sql: "SELECT tokens FROM snapshots WHERE id = ?", arguments: [id]) else {
-            throw MixingError.unknownSnapshot(id: id)
-        }
-        return blob.withUnsafeBytes { raw in (0..<(blob.count / 4)).map { Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self)) } }
     }
 
     public static func snapshotItems(id: Int64, in db: Database) throws -> [SnapshotItem] {

@@ -117,6 +117,10 @@ public enum MixingError: Error, LocalizedError, Equatable {
     case verificationFailed(snapshot: Int64, reason: String)
     case writeFailed(path: String, reason: String)
     case malformedExport(path: String, reason: String)
+    case malformedShard(path: String, reason: String)
+    case itemMissing(kind: String, refId: Int64)
+    case tokensInDatabase(snapshot: Int64, database: String)
+    case legacyTokensDoNotVerify(snapshot: Int64, reason: String)
 
     public var errorDescription: String? {
         switch self {
@@ -131,6 +135,12 @@ public enum MixingError: Error, LocalizedError, Equatable {
         case .verificationFailed(let snapshot, let reason): return "snapshot \(snapshot) does not verify: \(reason)."
         case .writeFailed(let path, let reason): return "\(path): cannot write (\(reason))."
         case .malformedExport(let path, let reason): return "\(path): \(reason)."
+        case .malformedShard(let path, let reason): return "token shard \(path): \(reason); `ipt snapshot verify` checks every shard of a snapshot."
+        case .itemMissing(let kind, let refId): return "the \(kind) item \(refId) a snapshot lists no longer exists in the database."
+        case .tokensInDatabase(let snapshot, let database):
+            return "snapshot \(snapshot) still keeps its tokens inside the database; run `ipt init --db \(database)` to move them into shard files."
+        case .legacyTokensDoNotVerify(let snapshot, let reason):
+            return "snapshot \(snapshot)'s tokens in snapshot_token_blobs cannot be moved into shards: \(reason); they were left in the database untouched."
         }
     }
 }

@@ -22,24 +22,9 @@ public struct Packing: Codable, Equatable, Sendable {
 
     /// The packed token stream: sequenceCount × sequenceLength ids.
     public func pack(documents: [[Int32]], bosId: Int32, eosId: Int32) -> [Int32] {
-        var stream: [Int32] = []
-        stream.reserveCapacity(documents.reduce(0) { $0 + $1.count + 2 })
-        for document in documents {
-            if bos == .document { stream.append(bosId) }
-            stream += document
-            stream.append(eosId)
-        }
-        guard bos == .sequence else {
-            return Array(stream.prefix(stream.count / sequenceLength * sequenceLength))
-        }
-        let body = sequenceLength - 1
+        var stream = PackingStream(packing: self, bosId: bosId, eosId: eosId)
         var packed: [Int32] = []
-        var start = 0
-        while start + body <= stream.count {
-            packed.append(bosId)
-            packed += stream[start..<(start + body)]
-            start += body
-        }
+        for document in documents { stream.append(document) { packed += $0 } }
         return packed
     }
 

@@ -23,7 +23,8 @@ public struct SnapshotItem: Equatable, Sendable {
 }
 
 /// Materialising a mixture: select each component's items (a seeded `ratio` of them, each
-/// `repeatCount` times), shuffle the whole list with the snapshot seed, tokenize, pack. The
+/// `repeatCount` times), shuffle the whole list with the snapshot seed, tokenize, pack into
+/// shard files (`ShardWriter`); the database records the items and the shards. The
 /// manifest hash covers the ordered items with their hashes, the tokenizer and the packing,
 /// so the same inputs give the same hash and any change gives another.
 ///
@@ -35,8 +36,8 @@ public enum Snapshot {
     static let orderStream: UInt64 = 0xFFFF_FFFF
 
     /// The ordered item list of a mixture (pure: candidates per component in, items out).
-    public static func select(components: [MixtureComponent], candidates: [[MixtureItem]], seed: UInt64) -> [MixtureItem] {
-        var items: [MixtureItem] = []
+    public static func select<Item>(components: [MixtureComponent], candidates: [[Item]], seed: UInt64) -> [Item] {
+        var items: [Item] = []
         for (position, component) in components.enumerated() {
             var chosen = candidates[position]
             if component.ratio < 1 {
@@ -81,47 +82,154 @@ public enum Snapshot {
         tokens.withUnsafeBytes { hex(SHA256.hash(data: $0)) }
     }
 
-    /// Tokenizes and packs the items; returns their snapshot items and the packed stream.
+    /// Tokenizes and packs the items in memory; returns their snapshot items and the packed
+    /// stream (the reference the streamed build is tested against).
     static func build(items: [MixtureItem], tokenizer: SnapshotTokenizer, packing: Packing) throws(MixingError) -> ([SnapshotItem], [Int32]) {
         var documents: [[Int32]] = []
         var snapshotItems: [SnapshotItem] = []
         documents.reserveCapacity(items.count)
         for item in items {
-            let ids = tokenizer.encode(item.text)
-            if let bad = ids.first(where: { $0 < 0 || Int($0) >= tokenizer.vocabSize }) { throw .tokenOutOfRange(id: bad, vocabSize: tokenizer.vocabSize) }
+            let ids = try encode(item.text, tokenizer: tokenizer)
             documents.append(ids)
             snapshotItems.append(SnapshotItem(kind: item.kind, refId: item.refId, sha256: textSHA256(item.text), tokenCount: ids.count))
         }
         return (snapshotItems, packing.pack(documents: documents, bosId: tokenizer.bosId, eosId: tokenizer.eosId))
     }
 
-    /// Creates snapshot rows for a mixture; returns the snapshot id.
-    public static func create(store: Store, mixture: String, tokenizer: SnapshotTokenizer, packing: Packing, seed: Int64) throws -> Int64 {
-        try store.write { db in
-            let (mixtureId, components) = try MixingRepository.components(mixture: mixture, in: db)
-            let candidates = try components.map { try MixingRepository.candidates($0, in: db) }
-            let items = select(components: components, candidates: candidates, seed: UInt64(bitPattern: seed))
-            guard !items.isEmpty else { throw MixingError.emptyMixture(name: mixture) }
-            let (snapshotItems, tokens) = try build(items: items, tokenizer: tokenizer, packing: packing)
-            guard !tokens.isEmpty else {
-                throw MixingError.tooFewTokens(snapshot: "mixture \(mixture)", tokens: snapshotItems.reduce(0) { $0 + $1.tokenCount }, sequenceLength: packing.sequenceLength)
+    static func encode(_ text: String, tokenizer: SnapshotTokenizer) throws(MixingError) -> [Int32] {
+        let ids = tokenizer.encode(text)
+        if let bad = ids.first(where: { $0 < 0 || Int($0) >= tokenizer.vocabSize }) { throw .tokenOutOfRange(id: bad, vocabSize: tokenizer.vocabSize) }
+        return ids
+    }
+
+    /// Items whose texts are read, tokenized and packed together (bounds the texts in memory).
+    static let itemsPerChunk = 256
+
+    /// Creates a snapshot of a mixture; returns its id. The items are selected and read in
+    /// one read transaction, tokenized and packed as they stream past into shard files in
+    /// `shards` (default: beside the database), and only then is the snapshot recorded — its
+    /// row, items and shards in one write transaction. Memory holds one chunk of texts, the
+    /// item list and a write buffer, whatever the snapshot's size. On any failure no snapshot
+    /// row exists and the shard files this build made that no snapshot records are removed.
+    public static func create(store: Store, mixture: String, tokenizer: SnapshotTokenizer, packing: Packing, seed: Int64,
+                              shards: ShardStore? = nil, shardTokens: Int = ShardWriter.defaultShardTokens,
+                              progress: ((SnapshotBuildProgress) -> Void)? = nil) throws -> Int64 {
+        let shardStore = try shards ?? ShardStore(databasePath: store.path)
+        shardStore.removeStaleTemporaries()
+        let writer = try ShardWriter(store: shardStore, dtype: .forVocabulary(tokenizer.vocabSize),
+                                     sequenceLength: packing.sequenceLength, shardTokens: shardTokens)
+        do {
+            let (mixtureId, items, written) = try store.read { db in
+                let (mixtureId, components) = try MixingRepository.components(mixture: mixture, in: db)
+                let candidates = try components.map { try MixingRepository.candidateReferences($0, in: db) }
+                let references = select(components: components, candidates: candidates, seed: UInt64(bitPattern: seed))
+                guard !references.isEmpty else { throw MixingError.emptyMixture(name: mixture) }
+                var stream = PackingStream(packing: packing, bosId: tokenizer.bosId, eosId: tokenizer.eosId)
+                var items: [SnapshotItem] = []
+                items.reserveCapacity(references.count)
+                var report = SnapshotBuildProgress(itemsDone: 0, itemsTotal: references.count, tokensWritten: 0)
+                for start in stride(from: 0, to: references.count, by: itemsPerChunk) {
+                    let chunk = references[start..<min(start + itemsPerChunk, references.count)]
+                    let texts = try chunk.map { reference in
+                        guard let text = try MixingRepository.itemText(kind: reference.kind, refId: reference.refId, in: db) else {
+                            throw MixingError.itemMissing(kind: reference.kind.rawValue, refId: reference.refId)
+                        }
+                        return text
+                    }
+                    for (reference, text) in zip(chunk, texts) {
+                        let ids = try encode(text, tokenizer: tokenizer)
+                        items.append(SnapshotItem(kind: reference.kind, refId: reference.refId, sha256: textSHA256(text), tokenCount: ids.count))
+                        try stream.append(ids) { sequence in try writer.write(sequence) }
+                    }
+                    report.itemsDone = items.count
+                    report.tokensWritten = stream.emittedTokens
+                    progress?(report)
+                }
+                return (mixtureId, items, try writer.finish())
             }
-            let manifest = manifestHash(items: snapshotItems, tokenizerIdentity: tokenizer.identity, packing: packing)
-            return try MixingRepository.insertSnapshot(mixtureId: mixtureId, tokenizer: tokenizer, packing: packing, seed: seed, items: snapshotItems,
-                                                       tokens: tokens, manifest: manifest, tokensSHA256: tokensHash(tokens), in: db)
+            guard written.tokenCount > 0 else {
+                throw MixingError.tooFewTokens(snapshot: "mixture \(mixture)", tokens: items.reduce(0) { $0 + $1.tokenCount }, sequenceLength: packing.sequenceLength)
+            }
+            let manifest = manifestHash(items: items, tokenizerIdentity: tokenizer.identity, packing: packing)
+            return try store.write { db in
+                try MixingRepository.insertSnapshot(mixtureId: mixtureId, tokenizer: tokenizer, packing: packing, seed: seed, items: items,
+                                                    shards: written.shards, tokenCount: written.tokenCount, manifest: manifest,
+                                                    tokensSHA256: written.tokensSHA256, in: db)
+            }
+        } catch {
+            writer.abandon()
+            try? removeUnreferenced(writer.createdPaths, store: store)
+            throw error
         }
     }
 
-    /// Recomputes a snapshot from the database: every item's text must still hash as
-    /// recorded, the manifest must recompute, the stored tokens must match their hash, and —
-    /// given the tokenizer — re-tokenizing and re-packing must give the same tokens.
+    /// Deletes shard files no snapshot records (files a failed build made).
+    static func removeUnreferenced(_ paths: [String], store: Store) throws {
+        let base = try ShardStore.databaseDirectory(of: store.path)
+        let referenced = try store.read { db in try MixingRepository.allShardPrefixes(in: db) }
+            .map { TokenShard.resolve(prefix: $0, relativeTo: base) }
+        let kept = Set(referenced)
+        for path in paths where !kept.contains(String(path.dropLast(4))) { unlink(path) }
+    }
+
+    /// The shard files of a snapshot, opened for reading.
+    public static func shards(store: Store, id: Int64) throws -> SnapshotShards {
+        let (record, shards, inDatabase) = try store.read { db in
+            (try MixingRepository.snapshot(id: id, in: db), try MixingRepository.snapshotShards(id: id, in: db),
+             try MixingRepository.hasLegacyTokenBlob(id: id, in: db))
+        }
+        if inDatabase { throw MixingError.tokensInDatabase(snapshot: id, database: store.path) }
+        return try SnapshotShards(shards: shards, sequenceLength: record.packing.sequenceLength, base: ShardStore.databaseDirectory(of: store.path))
+    }
+
+    /// Every packed token of a snapshot, in memory (for small snapshots and tests).
+    public static func tokens(store: Store, id: Int64) throws -> [Int32] {
+        var tokens: [Int32] = []
+        try shards(store: store, id: id).forEachTokenChunk { tokens.append(contentsOf: $0) }
+        return tokens
+    }
+
+    /// Recomputes a snapshot: every item's text must still hash as recorded, the manifest must
+    /// recompute, every shard file must match its SHA-256 and size, the token stream must
+    /// match `tokens_sha256`, and — given the tokenizer — re-tokenizing and re-packing the
+    /// items must give the same tokens. Streams: memory does not grow with the snapshot.
     /// Returns the manifest hash.
     @discardableResult
-    public static func verify(store: Store, id: Int64, tokenizer: SnapshotTokenizer?) throws -> String {
-        try store.read { db in
+    public static func verify(store: Store, id: Int64, tokenizer: SnapshotTokenizer?, progress: ((SnapshotBuildProgress) -> Void)? = nil) throws -> String {
+        let shards = try shards(store: store, id: id)
+        return try store.read { db in
             let record = try MixingRepository.snapshot(id: id, in: db)
             let items = try MixingRepository.snapshotItems(id: id, in: db)
-            var texts: [MixtureItem] = []
+            if let tokenizer, tokenizer.identity != record.tokenizerSHA256 {
+                throw MixingError.verificationFailed(snapshot: id, reason: "it was made with tokenizer \(record.tokenizerSHA256), not \(tokenizer.identity)")
+            }
+            for index in shards.shards.indices {
+                var hasher = SHA256()
+                try shards.forEachByteChunk(ofShard: index) { hasher.update(bufferPointer: $0) }
+                let shard = shards.shards[index]
+                guard hex(hasher.finalize()) == shard.sha256 else {
+                    throw MixingError.verificationFailed(snapshot: id, reason: "shard \(shard.binPath(relativeTo: shards.base)) does not match its SHA-256")
+                }
+                let indexPath = shard.indexPath(relativeTo: shards.base)
+                let expected = MegatronIndex.sha256(sequenceCount: shard.tokenCount / record.packing.sequenceLength,
+                                                    sequenceLength: record.packing.sequenceLength, dtype: shard.dtype)
+                guard let index = FileManager.default.contents(atPath: indexPath), hex(SHA256.hash(data: index)) == expected else {
+                    throw MixingError.verificationFailed(snapshot: id, reason: "shard index \(indexPath) is missing or not the index of its .bin")
+                }
+            }
+            guard shards.tokenCount == record.tokenCount else {
+                throw MixingError.verificationFailed(snapshot: id, reason: "the shards hold \(shards.tokenCount) tokens, recorded \(record.tokenCount)")
+            }
+            var streamHasher = SHA256()
+            try shards.forEachTokenChunk { chunk in streamHasher.update(bufferPointer: UnsafeRawBufferPointer(chunk)) }
+            guard hex(streamHasher.finalize()) == record.tokensSHA256 else {
+                throw MixingError.verificationFailed(snapshot: id, reason: "the shards' tokens do not match tokens_sha256")
+            }
+            // Re-tokenize item by item and compare each packed sequence with the shards, read in order.
+            let reader = SequentialTokenReader(shards: shards)
+            var stream = PackingStream(packing: record.packing, bosId: tokenizer?.bosId ?? 0, eosId: tokenizer?.eosId ?? 0)
+            var sequenceIndex = 0
+            var report = SnapshotBuildProgress(itemsDone: 0, itemsTotal: items.count, tokensWritten: 0)
             for (position, item) in items.enumerated() {
                 guard let text = try MixingRepository.itemText(kind: item.kind, refId: item.refId, in: db) else {
                     throw MixingError.verificationFailed(snapshot: id, reason: "item \(position) (\(item.kind.rawValue) \(item.refId)) no longer exists")
@@ -129,26 +237,37 @@ public enum Snapshot {
                 guard textSHA256(text) == item.sha256 else {
                     throw MixingError.verificationFailed(snapshot: id, reason: "item \(position) (\(item.kind.rawValue) \(item.refId)) changed since the snapshot")
                 }
-                texts.append(MixtureItem(kind: item.kind, refId: item.refId, text: text))
+                if let tokenizer {
+                    try stream.append(try encode(text, tokenizer: tokenizer)) { sequence in
+                        guard let stored = try reader.next(count: record.packing.sequenceLength), stored.elementsEqual(sequence) else {
+                            throw MixingError.verificationFailed(snapshot: id, reason: "re-tokenizing and packing the items gives different tokens at sequence \(sequenceIndex)")
+                        }
+                        sequenceIndex += 1
+                    }
+                }
+                if position % itemsPerChunk == 0 || position == items.count - 1 {
+                    report.itemsDone = position + 1
+                    report.tokensWritten = sequenceIndex * record.packing.sequenceLength
+                    progress?(report)
+                }
+            }
+            if tokenizer != nil, sequenceIndex != shards.sequenceCount {
+                throw MixingError.verificationFailed(snapshot: id, reason: "re-packing gives \(sequenceIndex) sequences, the shards hold \(shards.sequenceCount)")
             }
             let manifest = manifestHash(items: items, tokenizerIdentity: record.tokenizerSHA256, packing: record.packing)
             guard manifest == record.manifestSHA256 else {
                 throw MixingError.verificationFailed(snapshot: id, reason: "manifest recomputes to \(manifest), recorded \(record.manifestSHA256)")
             }
-            let stored = try MixingRepository.snapshotTokens(id: id, in: db)
-            guard tokensHash(stored) == record.tokensSHA256 else {
-                throw MixingError.verificationFailed(snapshot: id, reason: "the stored tokens do not match tokens_sha256")
-            }
-            if let tokenizer {
-                guard tokenizer.identity == record.tokenizerSHA256 else {
-                    throw MixingError.verificationFailed(snapshot: id, reason: "it was made with tokenizer \(record.tokenizerSHA256), not \(tokenizer.identity)")
-                }
-                let (_, rebuilt) = try build(items: texts, tokenizer: tokenizer, packing: record.packing)
-                guard rebuilt == stored else {
-                    throw MixingError.verificationFailed(snapshot: id, reason: "re-tokenizing and packing the items gives different tokens")
-                }
-            }
             return manifest
         }
     }
+}
+
+/// How far a snapshot build or verification is: items read, tokens packed.
+///
+///     progress: { p in print(p.itemsDone, "/", p.itemsTotal, p.tokensWritten) }
+public struct SnapshotBuildProgress: Sendable, Equatable {
+    public var itemsDone: Int
+    public var itemsTotal: Int
+    public var tokensWritten: Int
 }

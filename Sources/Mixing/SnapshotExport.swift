@@ -5,43 +5,54 @@ import JSONLines
 /// `manifest.json` (the manifest hash, tokenizer, vocabulary and sequence length) beside it:
 /// - `jsonl`: `snapshot.jsonl`, one `{"input_ids": [...]}` per sequence (HF `datasets.load_dataset("json")`);
 /// - `megatron`: `snapshot.bin` + `snapshot.idx`, Megatron-LM's MMIDIDX indexed dataset, one
-///   document per packed sequence (int32 tokens, or uint16 below 65536 ids);
-/// - `nanogpt`: `train.bin`, the flat token stream as uint16 (vocabulary < 65536) or uint32.
+///   document per packed sequence (the shards' own layout: uint16 tokens up to 65536 ids, else
+///   int32) — a hard link to a single-shard snapshot's files, else the shards concatenated;
+/// - `nanogpt`: `train.bin`, the flat token stream as uint16 (vocabulary ≤ 65536) or uint32.
+/// Every file is streamed from the shards and written atomically; memory does not grow with
+/// the snapshot.
 ///
-///     try SnapshotExport.write(tokens: tokens, snapshot: record, format: .megatron, to: "out/megatron")
+///     let shards = try Snapshot.shards(store: store, id: 1)
+///     try SnapshotExport.write(shards: shards, snapshot: record, format: .megatron, to: "out/megatron")
 public enum SnapshotExport {
     public enum Format: String, CaseIterable, Sendable { case jsonl, megatron, nanogpt }
 
-    /// Megatron's dtype codes (megatron/core/datasets/indexed_dataset.py, DType).
-    static let uint16Code: UInt8 = 8, int32Code: UInt8 = 4
-    static let indexMagic: [UInt8] = Array("MMIDIDX".utf8) + [0, 0]
+    static let indexMagic = MegatronIndex.magic
 
     /// Writes the export into `directory` (created if needed); returns the files written.
     @discardableResult
-    public static func write(tokens: [Int32], snapshot: SnapshotRecord, format: Format, to directory: String) throws(MixingError) -> [String] {
+    public static func write(shards: SnapshotShards, snapshot: SnapshotRecord, format: Format, to directory: String) throws -> [String] {
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-            throw .writeFailed(path: directory, reason: error.localizedDescription)
+            throw MixingError.writeFailed(path: directory, reason: error.localizedDescription)
         }
         let L = snapshot.packing.sequenceLength
-        let sequenceCount = tokens.count / L
-        let narrow = snapshot.vocabSize < 65_536
+        let dtypes = Set(shards.shards.map(\.dtype))
+        guard dtypes.count <= 1 else { throw MixingError.malformedShard(path: shards.base, reason: "the snapshot's shards mix token widths") }
+        let dtype = dtypes.first ?? .forVocabulary(snapshot.vocabSize)
         var files: [String] = []
         switch format {
         case .jsonl:
-            var bytes: [UInt8] = []
-            for s in 0..<sequenceCount {
+            let sink = try AtomicFileSink(temporaryPath: directory + "/.snapshot.jsonl.tmp-\(getpid())")
+            let reader = SequentialTokenReader(shards: shards)
+            while let sequence = try reader.next(count: L) {
                 var out = JSONWriter()
-                out.object { o in o.member("input_ids") { $0.array(ofIntegers: tokens[(s * L)..<((s + 1) * L)]) } }
-                bytes += out.bytes
-                bytes.append(0x0A)
+                out.object { o in o.member("input_ids") { $0.array(ofIntegers: sequence[...]) } }
+                try (out.bytes + [0x0A]).withUnsafeBytes { raw in try sink.append(raw) }
             }
-            files.append(try atomicWrite(Data(bytes), to: directory + "/snapshot.jsonl"))
+            files.append(try sink.commit { _ in directory + "/snapshot.jsonl" }.path)
         case .megatron:
-            files.append(try atomicWrite(tokenBytes(tokens, narrow: narrow), to: directory + "/snapshot.bin"))
-            files.append(try atomicWrite(megatronIndex(sequenceLengths: Array(repeating: L, count: sequenceCount), narrow: narrow),
-                                         to: directory + "/snapshot.idx"))
+            let bin = directory + "/snapshot.bin", idx = directory + "/snapshot.idx"
+            if shards.shards.count == 1, link(shards.shards[0].binPath(relativeTo: shards.base), bin, replacing: true),
+               link(shards.shards[0].indexPath(relativeTo: shards.base), idx, replacing: true) {
+                files += [bin, idx]
+            } else {
+                files.append(try concatenate(shards, to: bin))
+                let index = try AtomicFileSink(temporaryPath: directory + "/.snapshot.idx.tmp-\(getpid())")
+                try MegatronIndex.write(sequenceCount: shards.sequenceCount, sequenceLength: L, dtype: dtype, to: index)
+                files.append(try index.commit { _ in idx }.path)
+            }
         case .nanogpt:
-            files.append(try atomicWrite(tokenBytes(tokens, narrow: narrow), to: directory + "/train.bin"))
+            // uint16 shards are nanoGPT's uint16; int32 shards hold non-negative ids, which are the same bytes as uint32.
+            files.append(try concatenate(shards, to: directory + "/train.bin"))
         }
         var meta = JSONWriter()
         meta.object { o in
@@ -52,62 +63,32 @@ public enum SnapshotExport {
             o.member("tokenizer_sha256") { $0.string(snapshot.tokenizerSHA256) }
             o.member("vocab_size") { $0.integer(snapshot.vocabSize) }
             o.member("seq_len") { $0.integer(L) }
-            o.member("sequences") { $0.integer(sequenceCount) }
-            o.member("dtype") { $0.string(format == .jsonl ? "int" : (narrow ? "uint16" : (format == .nanogpt ? "uint32" : "int32"))) }
+            o.member("sequences") { $0.integer(shards.sequenceCount) }
+            o.member("dtype") { $0.string(format == .jsonl ? "int" : (dtype == .uint16 ? "uint16" : (format == .nanogpt ? "uint32" : "int32"))) }
         }
-        files.append(try atomicWrite(Data(meta.bytes + [0x0A]), to: directory + "/manifest.json"))
+        let manifest = try AtomicFileSink(temporaryPath: directory + "/.manifest.json.tmp-\(getpid())")
+        try (meta.bytes + [0x0A]).withUnsafeBytes { raw in try manifest.append(raw) }
+        files.append(try manifest.commit { _ in directory + "/manifest.json" }.path)
         return files
     }
 
-    static func tokenBytes(_ tokens: [Int32], narrow: Bool) -> Data {
-        if narrow { return tokens.map { UInt16(truncatingIfNeeded: $0).littleEndian }.withUnsafeBytes { Data($0) } }
-        return tokens.map { $0.littleEndian }.withUnsafeBytes { Data($0) }
+    /// Hard-links `source` as `target` (replacing an old `target`); false when the file system
+    /// cannot (another device), and the caller copies instead.
+    static func link(_ source: String, _ target: String, replacing: Bool) -> Bool {
+        let temporary = target + ".link-\(getpid())"
+        unlink(temporary)
+        guard Foundation.link(source, temporary) == 0 else { return false }
+        guard rename(temporary, target) == 0 else { unlink(temporary); return false }
+        return true
     }
 
-    /// The MMIDIDX index: magic, version 1 (u64), dtype code (u8), sequence count (u64),
-    /// document count (u64, = documents + 1), sequence lengths (i32), byte pointers (i64),
-    /// document index (i64, the first sequence of each document, then the total).
-    static func megatronIndex(sequenceLengths: [Int], narrow: Bool) -> Data {
-        var data = Data(indexMagic)
-        func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
-        func i64(_ v: Int64) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
-        u64(1)
-        data.append(narrow ? uint16Code : int32Code)
-        u64(UInt64(sequenceLengths.count))
-        u64(UInt64(sequenceLengths.count + 1))
-        for length in sequenceLengths { withUnsafeBytes(of: Int32(length).littleEndian) { data.append(contentsOf: $0) } }
-        var pointer: Int64 = 0
-        for length in sequenceLengths {
-            i64(pointer)
-            pointer += Int64(length * (narrow ? 2 : 4))
+    /// Streams every shard's `.bin` bytes, in order, into one file written atomically.
+    static func concatenate(_ shards: SnapshotShards, to path: String) throws -> String {
+        let sink = try AtomicFileSink(temporaryPath: (path as NSString).deletingLastPathComponent + "/.\((path as NSString).lastPathComponent).tmp-\(getpid())")
+        for index in shards.shards.indices {
+            try shards.forEachByteChunk(ofShard: index) { try sink.append($0) }
         }
-        for index in 0...sequenceLengths.count { i64(Int64(index)) }
-        return data
-    }
-
-    /// Temporary file beside the target, fsync, rename.
-    static func atomicWrite(_ data: Data, to path: String) throws(MixingError) -> String {
-        let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        if fd < 0 { throw .writeFailed(path: path, reason: String(cString: strerror(errno))) }
-        let ok = data.withUnsafeBytes { raw -> Bool in
-            guard var p = raw.baseAddress else { return true }
-            var left = raw.count
-            while left > 0 {
-                let n = Foundation.write(fd, p, left)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                p += n
-                left -= n
-            }
-            return fsync(fd) == 0
-        }
-        close(fd)
-        guard ok, rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw .writeFailed(path: path, reason: reason)
-        }
-        return path
+        return try sink.commit { _ in path }.path
     }
 }
 
@@ -132,7 +113,7 @@ public struct MegatronDataset {
         func u64(_ at: Int) -> UInt64 { bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: at, as: UInt64.self)) } }
         guard u64(9) == 1 else { throw .malformedExport(path: indexPath, reason: "version \(u64(9)), expected 1") }
         dtypeCode = bytes[17]
-        guard dtypeCode == SnapshotExport.uint16Code || dtypeCode == SnapshotExport.int32Code else {
+        guard dtypeCode == TokenShard.DType.uint16.megatronCode || dtypeCode == TokenShard.DType.int32.megatronCode else {
             throw .malformedExport(path: indexPath, reason: "dtype code \(dtypeCode) (only uint16 = 8 and int32 = 4 are read)")
         }
         let sequences = Int(u64(18)), documents = Int(u64(26))
@@ -146,7 +127,7 @@ public struct MegatronDataset {
         offset += 8 * sequences
         let documentStart = offset
         documentIndex = bytes.withUnsafeBytes { raw in (0..<documents).map { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: documentStart + 8 * $0, as: Int64.self)) } }
-        let width = dtypeCode == SnapshotExport.uint16Code ? 2 : 4
+        let width = dtypeCode == TokenShard.DType.uint16.megatronCode ? 2 : 4
         if let last = pointers.last, let length = sequenceLengths.last, Int(last) + Int(length) * width > data.count {
             throw .malformedExport(path: binPath, reason: "shorter than the index says")
         }
@@ -159,7 +140,7 @@ public struct MegatronDataset {
     public func sequence(_ i: Int) -> [Int32] {
         let start = Int(pointers[i]), count = Int(sequenceLengths[i])
         return data.withUnsafeBytes { raw in
-            if dtypeCode == SnapshotExport.uint16Code {
+            if dtypeCode == TokenShard.DType.uint16.megatronCode {
                 return (0..<count).map { Int32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: start + 2 * $0, as: UInt16.self))) }
             }
             return (0..<count).map { Int32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 4 * $0, as: Int32.self)) }

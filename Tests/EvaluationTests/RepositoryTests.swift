@@ -96,8 +96,8 @@ import Testing
             try db.execute(sql: "INSERT INTO mixtures (name) VALUES ('m')")
             try db.execute(sql: """
                 INSERT INTO snapshots (mixture_id, tokenizer, tokenizer_sha256, vocab_size, seq_len, seed, packing_json,
-                                       item_count, token_count, sequence_count, manifest_sha256, tokens, tokens_sha256)
-                VALUES (1, 'bytes', 'x', 259, 64, 0, '{"bos":"document","seq_len":64}', 0, 0, 0, 'x', x'', 'x')
+                                       item_count, token_count, sequence_count, manifest_sha256, tokens_sha256)
+                VALUES (1, 'bytes', 'x', 259, 64, 0, '{"bos":"document","seq_len":64}', 0, 0, 0, 'x', 'x')
                 """)
             try db.execute(sql: "INSERT INTO training_runs (snapshot_id, mode, config_json, seed, out_dir) VALUES (1, 'pretrain', '{}', 0, 'out')")
             try db.execute(sql: "INSERT INTO checkpoints (run_id, step, path, sha256) VALUES (1, 50, 'out/step-000050', 'x')")

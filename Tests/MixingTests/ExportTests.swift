@@ -3,18 +3,24 @@ import Testing
 @testable import Mixing
 
 @Suite struct ExportTests {
-    func snapshot(vocab: Int) -> (SnapshotRecord, [Int32]) {
+    /// 40 tokens in sequences of 8, written as shards of `shardTokens` into a fresh store.
+    func snapshot(vocab: Int, shardTokens: Int = 16) throws -> (SnapshotRecord, [Int32], SnapshotShards) {
         let tokens: [Int32] = (0..<40).map { Int32(($0 * 7919) % vocab) }
         let record = SnapshotRecord(id: 7, mixtureId: 1, tokenizer: "t", tokenizerSHA256: "ab", vocabSize: vocab, packing: Packing(sequenceLength: 8),
                                     seed: 1, itemCount: 3, tokenCount: 40, sequenceCount: 5, manifestSHA256: "cafe", tokensSHA256: "x")
-        return (record, tokens)
+        let store = try ShardStore(databasePath: try temporaryDirectory() + "/t.db")
+        let writer = try ShardWriter(store: store, dtype: .forVocabulary(vocab), sequenceLength: 8, shardTokens: shardTokens)
+        for s in 0..<5 { try writer.write(tokens[(s * 8)..<((s + 1) * 8)]) }
+        let shards = try SnapshotShards(shards: try writer.finish().shards, sequenceLength: 8, base: store.databaseDirectory)
+        return (record, tokens, shards)
     }
 
-    @Test(arguments: [259, 70_000])
-    func theMegatronExportReadsBackWithTheDocumentedLayout(vocab: Int) throws {
-        let (record, tokens) = snapshot(vocab: vocab)
+    @Test(arguments: [(259, 16), (70_000, 16), (259, 1000)])
+    func theMegatronExportReadsBackWithTheDocumentedLayout(vocab: Int, shardTokens: Int) throws {
+        let (record, tokens, shards) = try snapshot(vocab: vocab, shardTokens: shardTokens)
+        #expect(shards.shards.count == (shardTokens == 16 ? 3 : 1))
         let directory = try temporaryDirectory()
-        try SnapshotExport.write(tokens: tokens, snapshot: record, format: .megatron, to: directory)
+        try SnapshotExport.write(shards: shards, snapshot: record, format: .megatron, to: directory)
         let index = try [UInt8](Data(contentsOf: URL(fileURLWithPath: directory + "/snapshot.idx")))
         // MMIDIDX: 9-byte magic, u64 version, u8 dtype, u64 sequences, u64 documents, i32 sizes, i64 pointers, i64 doc_idx.
         #expect(Array(index[0..<9]) == Array("MMIDIDX\0\0".utf8))
@@ -32,14 +38,14 @@ import Testing
     }
 
     @Test func nanoGPTAndJSONLExportsHoldTheSameTokens() throws {
-        let (record, tokens) = snapshot(vocab: 259)
+        let (record, tokens, shards) = try snapshot(vocab: 259)
         let directory = try temporaryDirectory()
-        try SnapshotExport.write(tokens: tokens, snapshot: record, format: .nanogpt, to: directory + "/nano")
+        try SnapshotExport.write(shards: shards, snapshot: record, format: .nanogpt, to: directory + "/nano")
         let flat = try Data(contentsOf: URL(fileURLWithPath: directory + "/nano/train.bin"))
         #expect(flat.count == 80)
         let decoded = flat.withUnsafeBytes { raw in (0..<40).map { Int32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self))) } }
         #expect(decoded == tokens)
-        try SnapshotExport.write(tokens: tokens, snapshot: record, format: .jsonl, to: directory + "/jsonl")
+        try SnapshotExport.write(shards: shards, snapshot: record, format: .jsonl, to: directory + "/jsonl")
         let lines = try String(contentsOfFile: directory + "/jsonl/snapshot.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 5)
         #expect(lines[0] == "{\"input_ids\":[\(tokens[0..<8].map(String.init).joined(separator: ","))]}")
@@ -47,9 +53,9 @@ import Testing
     }
 
     @Test func aTruncatedMegatronIndexIsRejected() throws {
-        let (record, tokens) = snapshot(vocab: 259)
+        let (record, _, shards) = try snapshot(vocab: 259)
         let directory = try temporaryDirectory()
-        try SnapshotExport.write(tokens: tokens, snapshot: record, format: .megatron, to: directory)
+        try SnapshotExport.write(shards: shards, snapshot: record, format: .megatron, to: directory)
         let path = directory + "/snapshot.idx"
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         try bytes.prefix(bytes.count - 8).write(to: URL(fileURLWithPath: path))

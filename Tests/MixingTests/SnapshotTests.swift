@@ -53,7 +53,7 @@ func scratchMixture(_ store: Store, runId: Int64, name: String = "scratch") thro
         try scratchMixture(store, runId: runId)
         func make(_ seed: Int64 = 1, _ length: Int = 32, _ bos: Packing.BOS = .document, _ tokenizer: SnapshotTokenizer = ByteTokenizer()) throws -> (String, [Int32]) {
             let id = try Snapshot.create(store: store, mixture: "scratch", tokenizer: tokenizer, packing: Packing(sequenceLength: length, bos: bos), seed: seed)
-            return try store.read { db in (try MixingRepository.snapshot(id: id, in: db).manifestSHA256, try MixingRepository.snapshotTokens(id: id, in: db)) }
+            return (try store.read { db in try MixingRepository.snapshot(id: id, in: db).manifestSHA256 }, try Snapshot.tokens(store: store, id: id))
         }
         let base = try make()
         let again = try make()

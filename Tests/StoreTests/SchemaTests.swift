@@ -53,7 +53,9 @@ func normalizedSchema(_ db: Database) throws -> [String] {
             .filter { $0.hasSuffix(".sql") }.sorted()
         let embedded = try Migration.embedded()
         #expect(embedded.map { String(format: "%04d_%@.sql", $0.version, $0.name) } == files)
-        #expect(embedded.map(\.version) == Array(1...embedded.count))
+        // Versions only grow (numbers may be reserved for work not merged yet).
+        #expect(embedded.map(\.version) == Array(Set(embedded.map(\.version))).sorted())
+        #expect(embedded.first?.version == 1)
     }
 
     @Test func migrationsApplyOnceAndAreRecorded() throws {

@@ -117,8 +117,8 @@ import Testing
             try db.execute(sql: "INSERT INTO mixtures (name) VALUES ('m')")
             try db.execute(sql: """
                 INSERT INTO snapshots (mixture_id, tokenizer, tokenizer_sha256, vocab_size, seq_len, seed, packing_json,
-                                       item_count, token_count, sequence_count, manifest_sha256, tokens, tokens_sha256)
-                VALUES (1, 'bytes', 'x', 259, 64, 0, '{}', 0, 0, 0, 'x', x'', 'x')
+                                       item_count, token_count, sequence_count, manifest_sha256, tokens_sha256)
+                VALUES (1, 'bytes', 'x', 259, 64, 0, '{}', 0, 0, 0, 'x', 'x')
                 """)
             var killed = TrainingRunRecord(snapshotId: 1, mode: "pretrain", configJSON: "{}", seed: 0, outDir: "a")
             killed.ownerPid = dead
