@@ -18,9 +18,12 @@ struct SynthCommand: ParsableCommand {
             model:DIR (a Hugging Face-format checkpoint directory with config.json, model.safetensors \
             and tokenizer.json, run in this process, all requests of a batch generated together; \
             prompts longer than max-model-len - max-new-tokens tokens are cut from the left, keeping <s>), \
-            openai:URL (an OpenAI-compatible completions server such as vLLM or llama.cpp's). \
-            The work queue lives in the database: start more `ipt synth work` processes on the same \
-            run to share it; a killed worker's requests are taken over when its lease expires.
+            openai:URL[,URL…] (OpenAI-compatible completions servers such as vLLM or llama.cpp's; \
+            each server gets its own window of --concurrency requests in flight, refilled as each \
+            one finishes; a server that keeps failing rests while the others take its work). \
+            The work queue lives in the database; one coordinating `ipt` process per database \
+            file, on the database's host (model servers may be anywhere). A killed worker's \
+            requests are taken over when its lease expires.
             """,
         subcommands: [SynthRunCommand.self, SynthWorkCommand.self, SynthStatusCommand.self, SynthParseCommand.self])
 }
@@ -33,7 +36,7 @@ struct SynthWorkerOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Seconds a lease lasts; a live worker renews it every third of that.", valueName: "seconds"))
     var leaseSeconds = 120.0
 
-    @Option(help: "OpenAI-compatible backend: requests in flight at once.")
+    @Option(help: "OpenAI-compatible backend: requests in flight at once on each server.")
     var concurrency = 4
 
     @Option(help: ArgumentHelp("OpenAI-compatible backend: seconds before a request times out.", valueName: "seconds"))
@@ -56,7 +59,7 @@ struct SynthWorkerOptions: ParsableArguments {
         case .miner:
             return ReadingComprehensionMiner()
         case .openai:
-            return try OpenAICompletionsSynthesizer(baseURL: run.backendReference, model: run.model ?? "default",
+            return try OpenAICompletionsSynthesizer(baseURL: serverURLs(run.backendReference)[0], model: run.model ?? "default",
                                                     concurrency: concurrency, timeoutSeconds: timeout, maxRetries: retries)
         case .model:
             return try LocalModelSynthesizer(directory: run.backendReference, maxModelLength: run.maxModelLen, maxBatch: batchSize)
@@ -67,6 +70,7 @@ struct SynthWorkerOptions: ParsableArguments {
     /// `loaded` is a synthesizer already made for this run (a model loaded before the run was created).
     func work(store: Store, runId: Int64, loaded: (any Synthesizer)? = nil) throws {
         let run = try store.read { db in try SynthesisRepository.run(runId, in: db) }
+        if run.backend == .openai { return try workPipelined(store: store, run: run) }
         let worker = SynthesisWorker(store: store, run: runId, synthesizer: try loaded ?? synthesizer(for: run),
                                      batchSize: batchSize, leaseSeconds: leaseSeconds)
         let bar = ProgressBar(label: "synth")
@@ -85,6 +89,41 @@ struct SynthWorkerOptions: ParsableArguments {
     }
 }
 
+extension SynthWorkerOptions {
+    /// Works an OpenAI-compatible run over all its servers, each with its own window of
+    /// --concurrency requests; the bar shows texts/s, completion tokens/s and the ETA.
+    func workPipelined(store: Store, run: SynthRun) throws {
+        let servers = try serverURLs(run.backendReference).map {
+            try OpenAICompletionsSynthesizer(baseURL: $0, model: run.model ?? "default", concurrency: concurrency,
+                                             timeoutSeconds: timeout, maxRetries: retries)
+        }
+        let worker = PipelinedSynthesisWorker(store: store, run: run.id, servers: servers, concurrencyPerServer: concurrency)
+        worker.leaseSeconds = leaseSeconds
+        worker.maxServerFailuresPerRequest = retries + 1
+        let bar = ProgressBar(label: "synth")
+        let summary = try worker.work { p in
+            var extra = String(format: "%.1f texts/s  %.0f tok/s  %d in flight  %d pairs", p.textsPerSecond, p.tokensPerSecond, p.inFlight, p.run.pairs)
+            if !p.restingServers.isEmpty { extra += "  resting: " + p.restingServers.joined(separator: ", ") }
+            bar.update(done: Double(p.run.requestsDone + p.run.requestsFailed), total: Double(p.run.run.textsTotal), unit: .items, extra: extra)
+        }
+        bar.finish()
+        printError(String(format: "run %lld: this worker completed %d requests (%d failed attempts), wrote %d pairs in %.2f s (%.1f requests/s, %.0f completion tokens/s)",
+                          run.id, summary.requestsCompleted, summary.requestsFailed, summary.pairsWritten, summary.seconds,
+                          Double(summary.requestsCompleted) / max(summary.seconds, 1e-6), Double(summary.completionTokens) / max(summary.seconds, 1e-6)))
+        for (server, health) in zip(summary.servers, summary.health) {
+            printError("  \(server): \(health.completed) completed, \(health.failures) server failures, rested \(health.rests) times")
+        }
+        if let failure = try store.read({ db in try SynthesisRepository.failure(run: run.id, in: db) }) { throw failure }
+    }
+}
+
+/// The servers of an `openai:` backend reference: one base URL, or several separated by commas.
+func serverURLs(_ reference: String) throws -> [String] {
+    let urls = reference.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    guard !urls.isEmpty else { throw SynthesisError.invalidURL(reference) }
+    return urls
+}
+
 struct SynthRunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -100,7 +139,7 @@ struct SynthRunCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: ArgumentHelp("miner, model:DIR (a checkpoint directory with config.json, model.safetensors, tokenizer.json), or openai:URL (an OpenAI-compatible server's base URL, e.g. http://127.0.0.1:8000/v1).",
+    @Option(help: ArgumentHelp("miner, model:DIR (a checkpoint directory with config.json, model.safetensors, tokenizer.json), or openai:URL[,URL…] (OpenAI-compatible servers' base URLs, e.g. http://127.0.0.1:8000/v1,http://10.0.0.2:8000/v1).",
                                valueName: "backend"))
     var backend: String
 
@@ -154,9 +193,9 @@ struct SynthRunCommand: ParsableCommand {
     func parsedBackend() throws -> (SynthBackendKind, String) {
         if backend == "miner" { return (.miner, "miner") }
         if backend.hasPrefix("openai:") {
-            let url = String(backend.dropFirst("openai:".count))
-            _ = try OpenAICompletionsSynthesizer(baseURL: url, model: model ?? "default")
-            return (.openai, url)
+            let urls = try serverURLs(String(backend.dropFirst("openai:".count)))
+            for url in urls { _ = try OpenAICompletionsSynthesizer(baseURL: url, model: model ?? "default") }
+            return (.openai, urls.joined(separator: ","))
         }
         if backend.hasPrefix("model:") {
             let directory = String(backend.dropFirst("model:".count))

@@ -13,7 +13,7 @@ import JSONLines
 ///
 ///     let server = try OpenAICompletionsSynthesizer(baseURL: "http://127.0.0.1:8000/v1", model: "synth")
 ///     let results = try server.complete(prompts, parameters: parameters)
-public struct OpenAICompletionsSynthesizer: Synthesizer {
+public struct OpenAICompletionsSynthesizer: Synthesizer, CompletionServer {
     public let endpoint: URL
     public let model: String
     public var concurrency: Int
@@ -23,6 +23,9 @@ public struct OpenAICompletionsSynthesizer: Synthesizer {
     public var initialBackoffSeconds: Double
     /// Waits out a backoff (`Thread.sleep`); tests pass one that records the waits instead.
     var pause: @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }
+    /// One session (and so kept-alive connections, up to `concurrency` of them) for every
+    /// request of `completeOnce`; `complete` keeps its session per request.
+    let session: URLSession
 
     public init(baseURL: String, model: String, concurrency: Int = 4, timeoutSeconds: Double = 600,
                 maxRetries: Int = 6, initialBackoffSeconds: Double = 0.5) throws {
@@ -37,6 +40,11 @@ public struct OpenAICompletionsSynthesizer: Synthesizer {
         self.timeoutSeconds = timeoutSeconds
         self.maxRetries = maxRetries
         self.initialBackoffSeconds = initialBackoffSeconds
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeoutSeconds
+        configuration.timeoutIntervalForResource = timeoutSeconds
+        configuration.httpMaximumConnectionsPerHost = self.concurrency
+        session = URLSession(configuration: configuration)
     }
 
     public var reference: String { endpoint.deletingLastPathComponent().absoluteString }
@@ -96,7 +104,12 @@ public struct OpenAICompletionsSynthesizer: Synthesizer {
         return writer.bytes
     }
 
-    func send(_ prompt: String, parameters: SamplingParameters) -> Result<Completion, SendFailure> {
+    /// One attempt on this server's shared session (the pipelined scheduler's entry point).
+    public func completeOnce(_ prompt: String, parameters: SamplingParameters) -> Result<Completion, ServerFailure> {
+        send(prompt, parameters: parameters, session: session).mapError { ServerFailure(message: $0.message, serverAtFault: $0.retryable) }
+    }
+
+    func send(_ prompt: String, parameters: SamplingParameters, session shared: URLSession? = nil) -> Result<Completion, SendFailure> {
         var request = URLRequest(url: endpoint, timeoutInterval: timeoutSeconds)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -106,8 +119,8 @@ public struct OpenAICompletionsSynthesizer: Synthesizer {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeoutSeconds
         configuration.timeoutIntervalForResource = timeoutSeconds
-        let session = URLSession(configuration: configuration)
-        defer { session.finishTasksAndInvalidate() }
+        let session = shared ?? URLSession(configuration: configuration)
+        defer { if shared == nil { session.finishTasksAndInvalidate() } }
         session.dataTask(with: request) { data, response, error in
             reply.store(data: data, response: response, error: error)
             done.signal()
