@@ -183,7 +183,7 @@ wait "$WORKER_PID" || fail "the worker failed (see $WORK/worker.log)"
 WORKER_PID=""
 DONE=$(status_field "$RUN" requests_done)
 FAILED=$(status_field "$RUN" requests_failed)
-RECOVERED=$(sql "$DB" "SELECT count(*) FROM synth_requests WHERE run_id = $RUN AND status = 'done' AND last_error LIKE 'recovered after%'")
+RECOVERED=$(sql "$DB" "SELECT count(*) FROM synth_requests WHERE run_id = $RUN AND status = 'done' AND last_error LIKE 'recovered %'")
 ORPHANS=$(sql "$DB" "SELECT count(*) FROM instruction_pairs p JOIN synth_requests q ON q.id = p.request_id WHERE q.status <> 'done'")
 TOKENS=$(sql "$DB" "SELECT count(*) FROM synth_requests WHERE run_id = $RUN AND (prompt_tokens IS NULL OR completion_tokens IS NULL)")
 INTEGRITY=$(sql "$DB" "PRAGMA integrity_check")
