@@ -3,7 +3,7 @@
 /// Drawn once per chain with the reference's probabilities.
 ///
 ///     let frame = ClassicFrame.draw(generator.nextUnitDouble(), richChain: false)
-///     frame.bareText    // true in ~47% of Classic texts
+///     frame.bareText    // true in ~47% of Classic, not inverted texts
 ///     frame.noHeader    // true in ~53%
 public struct ClassicFrame: Sendable, Equatable {
     /// Nothing before the raw text.
@@ -40,13 +40,4 @@ public struct ClassicFrame: Sendable, Equatable {
         }
         return table[table.count - 1].frame
     }
-
-    /// Share of bare texts and of texts without a header among Classic, not inverted texts.
-    public static func rates(richChain: Bool) -> (bareText: Double, noHeader: Double) {
-        let table = joint(richChain: richChain)
-        let total = table.map(\.share).reduce(0, +)
-        return (table.filter(\.frame.bareText).map(\.share).reduce(0, +) / total,
-                table.filter(\.frame.noHeader).map(\.share).reduce(0, +) / total)
-    }
-
 }
