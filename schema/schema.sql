@@ -172,7 +172,7 @@ CREATE TABLE instruction_pairs (
 CREATE INDEX instruction_pairs_by_raw_text ON instruction_pairs(raw_text_id);
 CREATE INDEX instruction_pairs_by_kind ON instruction_pairs(kind);
 
--- Templating (0004; augmented_texts as rebuilt by 0008) ----
+-- Templating (0004; augmented_texts as rebuilt by 0010) ----
 
 -- One template of the catalog (templates/*.json), loaded by `ipt templates load` or templify.
 -- A (family, name, version) is never reloaded with other content: a new wording is a new version.

@@ -207,15 +207,15 @@ import Testing
     }
 }
 
-/// Migration 0008 rebuilds `augmented_texts`: rows and raw-text links stored before it survive,
+/// Migration 0010 rebuilds `augmented_texts`: rows and raw-text links stored before it survive,
 /// as part 0 with the new choices off (what the renderer did before them).
 @Suite struct TemplifyMigrationTests {
-    @Test func rowsAndLinksStoredBeforeMigration0008Survive() throws {
+    @Test func rowsAndLinksStoredBeforeMigration0010Survive() throws {
         let path = try temporaryDirectory().appendingPathComponent("old.db").path
         let all = try Migration.embedded()
         let queue = try DatabaseQueue(path: path)
         try queue.writeWithoutTransaction { db in
-            try SchemaMigrator(migrations: all.filter { $0.version < 8 }).migrate(db, path: path)
+            try SchemaMigrator(migrations: all.filter { $0.version < 10 }).migrate(db, path: path)
             try db.execute(sql: """
                 INSERT INTO sources (id, name) VALUES (1, 'old');
                 INSERT INTO raw_texts (id, source_id, text, sha256, char_count, byte_count)

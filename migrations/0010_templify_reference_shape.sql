@@ -5,7 +5,7 @@
 -- first, because dropping the old table would otherwise cascade-delete them.
 CREATE TEMP TABLE augmented_text_raw_texts_kept AS SELECT * FROM augmented_text_raw_texts;
 DROP TABLE augmented_text_raw_texts;
-ALTER TABLE augmented_texts RENAME TO augmented_texts_before_0008;
+ALTER TABLE augmented_texts RENAME TO augmented_texts_before_0010;
 
 -- One pre-training text made from one chain of a synthesis run with one seed. The chain is
 -- keyed by its first request; its randomness is SeededGenerator(seed, stream: first_request_id).
@@ -36,8 +36,8 @@ INSERT INTO augmented_texts (id, run_id, first_request_id, part, seed, mode, inv
                              request_ids, raw_text_ids, pair_ids, text, sha256, created_at)
 SELECT id, run_id, first_request_id, 0, seed, mode, inverted, template_ids, option_orders,
        request_ids, raw_text_ids, pair_ids, text, sha256, created_at
-FROM augmented_texts_before_0008;
-DROP TABLE augmented_texts_before_0008;
+FROM augmented_texts_before_0010;
+DROP TABLE augmented_texts_before_0010;
 CREATE INDEX augmented_texts_by_mode ON augmented_texts(run_id, seed, mode);
 
 -- Which raw texts an augmented text contains, in order: lineage queries are plain joins.
