@@ -118,5 +118,7 @@ let package = Package(
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Store", "Corpus", "JSONLines", "Randomness", "Model", "Tokenization"]),
         .testTarget(name: "TemplatingTests", dependencies: ["Templating", "Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "Corpus", "Store", "JSONLines"]),
+        .testTarget(name: "DemoWorldTests", dependencies: ["DemoWorld"]),
+        .testTarget(name: "IPTTests", dependencies: ["IPT", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -189,6 +189,13 @@ public enum MixingRepository {
         return id
     }
 
+    /// The newest snapshot of a mixture, if it has one.
+    public static func latestSnapshotId(mixture name: String, in db: Database) throws -> Int64? {
+        try Int64.fetchOne(db, sql: """
+            SELECT s.id FROM snapshots s JOIN mixtures m ON m.id = s.mixture_id WHERE m.name = ? ORDER BY s.id DESC LIMIT 1
+            """, arguments: [name])
+    }
+
     public static func snapshot(id: Int64, in db: Database) throws -> SnapshotRecord {
         guard let row = try Row.fetchOne(db, sql: """
             SELECT id, mixture_id, tokenizer, tokenizer_sha256, vocab_size, seq_len, seed, packing_json, item_count, token_count,
