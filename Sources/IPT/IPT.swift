@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct IPT: ParsableCommand {
@@ -21,6 +22,27 @@ struct IPT: ParsableCommand {
             SnapshotCommand.self, TrainCommand.self, ModelCommand.self, EvalCommand.self, ReportCommand.self,
             BenchCommand.self,
         ])
+
+    /// Parses, then runs. A wrong command line (parsing or `validate()`) is answered with the
+    /// error and the usage; a command that fails while running prints its error alone, since
+    /// the command line was fine (argument-parser would add the usage to a `ValidationError`
+    /// thrown from `run()`).
+    static func main() {
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            try command.run()
+        } catch let error where error is CleanExit || error is ExitCode {
+            exit(withError: error)
+        } catch {
+            printError("Error: " + message(for: error))
+            Foundation.exit(EXIT_FAILURE)
+        }
+    }
 }
 
 /// The `--db PATH` option every command takes.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ProgressReporting
 import Store
 
 /// One item a mixture component selects: where it lives and its text.
@@ -172,8 +173,10 @@ public enum MixingRepository {
 
     // MARK: Snapshots
 
+    /// Stores a snapshot and its items; `progress` hears of every item row (phase "storing").
     public static func insertSnapshot(mixtureId: Int64, tokenizer: SnapshotTokenizer, packing: Packing, seed: Int64,
-                                      items: [SnapshotItem], tokens: [Int32], manifest: String, tokensSHA256: String, in db: Database) throws -> Int64 {
+                                      items: [SnapshotItem], tokens: [Int32], manifest: String, tokensSHA256: String, in db: Database,
+                                      progress: ProgressHandler = { _ in }) throws -> Int64 {
         let blob = tokens.withUnsafeBytes { Data($0) }
         try db.execute(sql: """
             INSERT INTO snapshots (mixture_id, tokenizer, tokenizer_sha256, vocab_size, seq_len, seed, packing_json, item_count,
@@ -184,8 +187,10 @@ public enum MixingRepository {
         let id = db.lastInsertedRowID
         let statement = try db.makeStatement(sql: "INSERT INTO snapshot_items (snapshot_id, position, kind, ref_id, sha256, token_count) VALUES (?, ?, ?, ?, ?, ?)")
         for (position, item) in items.enumerated() {
+            progress(StageProgress(phase: "storing", done: position, total: items.count, unit: .count("items")))
             try statement.execute(arguments: [id, position, item.kind.rawValue, item.refId, item.sha256, item.tokenCount])
         }
+        progress(StageProgress(phase: "storing", done: items.count, total: items.count, unit: .count("items")))
         return id
     }
 
