@@ -115,11 +115,11 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Store", "JSONLines"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "CKernels", "Randomness"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Store", "Corpus", "Model", "Tokenization", "Mixing", "Randomness", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "MixingTests", dependencies: ["Mixing", "Store", "Corpus", "JSONLines", "Randomness", "Tokenization"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "ProgressReporting", "Store", "Corpus", "Model", "Tokenization", "Mixing", "Randomness", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "MixingTests", dependencies: ["Mixing", "ProgressReporting", "Store", "Corpus", "JSONLines", "Randomness", "Tokenization"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Mixing", "Model", "Store", "Corpus", "Randomness", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Store", "Corpus", "JSONLines", "Randomness", "Model", "Tokenization"]),
         .testTarget(name: "TemplatingTests", dependencies: ["Templating", "Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
-        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "Corpus", "Store", "JSONLines"]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "ProgressReporting", "Corpus", "Store", "JSONLines"]),
     ]
 )

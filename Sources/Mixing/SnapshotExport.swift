@@ -37,21 +37,22 @@ public enum SnapshotExport {
         case .jsonl:
             var bytes: [UInt8] = []
             for s in 0..<sequenceCount {
-                wrote(s)
                 var out = JSONWriter()
                 out.object { o in o.member("input_ids") { $0.array(ofIntegers: tokens[(s * L)..<((s + 1) * L)]) } }
                 bytes += out.bytes
                 bytes.append(0x0A)
+                wrote(s + 1)
             }
             files.append(try atomicWrite(Data(bytes), to: directory + "/snapshot.jsonl"))
         case .megatron:
             files.append(try atomicWrite(tokenBytes(tokens, narrow: narrow), to: directory + "/snapshot.bin"))
             files.append(try atomicWrite(megatronIndex(sequenceLengths: Array(repeating: L, count: sequenceCount), narrow: narrow),
                                          to: directory + "/snapshot.idx"))
+            wrote(sequenceCount)
         case .nanogpt:
             files.append(try atomicWrite(tokenBytes(tokens, narrow: narrow), to: directory + "/train.bin"))
+            wrote(sequenceCount)
         }
-        wrote(sequenceCount)
         var meta = JSONWriter()
         meta.object { o in
             o.member("snapshot_id") { $0.integer(snapshot.id) }
