@@ -24,9 +24,10 @@ struct IPT: ParsableCommand {
         ])
 
     /// Parses, then runs. A wrong command line (parsing or `validate()`) is answered with the
-    /// error and the usage; a command that fails while running prints its error alone, since
-    /// the command line was fine (argument-parser would add the usage to a `ValidationError`
-    /// thrown from `run()`).
+    /// error and the usage. A command that fails while running prints its error alone: the
+    /// command line was fine, yet argument-parser would add the usage to a `ValidationError`
+    /// thrown from `run()`, so those are printed here; every other error (help requests, exit
+    /// codes, typed errors) goes the usual way, which prints no usage for them.
     static func main() {
         var command: any ParsableCommand
         do {
@@ -36,11 +37,11 @@ struct IPT: ParsableCommand {
         }
         do {
             try command.run()
-        } catch let error where error is CleanExit || error is ExitCode {
-            exit(withError: error)
-        } catch {
-            printError("Error: " + message(for: error))
+        } catch let error as ValidationError {
+            printError("Error: " + error.message)
             Foundation.exit(EXIT_FAILURE)
+        } catch {
+            exit(withError: error)
         }
     }
 }
