@@ -6,10 +6,15 @@ import Foundation
 /// phase that printed one; nothing at all when silent (`--quiet`). Give it every report a stage
 /// makes — it decides what to show — and call `finish()` when the stage returns.
 ///
+/// Lines are due on time even when a stage reports seldom (one long model step, one big
+/// commit): `tick()` writes the latest figures once the interval has passed, and the
+/// standard-error reporter calls it every second from a timer. A count that stops moving in
+/// those lines is a stage that is stuck.
+///
 ///     let reporter = ProgressReporter.standardError(label: "eval perplexity", quiet: false)
 ///     let scores = try evaluator.evaluate(texts: texts, progress: reporter.report)
 ///     reporter.finish()
-public final class ProgressReporter {
+public final class ProgressReporter: @unchecked Sendable {
     public enum Display: Sendable, Equatable {
         /// A bar redrawn in place (standard error is a terminal).
         case bar
@@ -38,6 +43,9 @@ public final class ProgressReporter {
     private let write: (String) -> Void
     private var lastOutput: Double
     private var phase: Phase?
+    /// Guards the state above: the stage reports from its thread, the timer ticks from another.
+    private let lock = NSLock()
+    private var ticker: DispatchSourceTimer?
 
     /// - Parameters:
     ///   - now: seconds on a clock that only moves forward (tests pass their own).
@@ -59,7 +67,9 @@ public final class ProgressReporter {
     /// A reporter on standard error: a bar on a terminal, lines otherwise, silent when `quiet`.
     public static func standardError(label: String, quiet: Bool) -> ProgressReporter {
         let display: Display = quiet ? .silent : isatty(STDERR_FILENO) == 1 ? .bar : .lines
-        return ProgressReporter(label: label, display: display)
+        let reporter = ProgressReporter(label: label, display: display)
+        if display == .lines { reporter.tickEverySecond() }
+        return reporter
     }
 
     public static func monotonicSeconds() -> Double {
@@ -73,6 +83,8 @@ public final class ProgressReporter {
     /// Takes one report from the stage; shows it if it is time to.
     public func report(_ progress: StageProgress) {
         guard display != .silent else { return }
+        lock.lock()
+        defer { lock.unlock() }
         let time = now()
         if let current = phase, current.latest.phase != progress.phase {
             close(current, at: time)
@@ -100,12 +112,39 @@ public final class ProgressReporter {
         phase = current
     }
 
+    /// Writes a line with the latest figures if one is due (lines only), though the stage has
+    /// not reported since the last one.
+    public func tick() {
+        guard display == .lines else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        let time = now()
+        guard var current = phase, time - lastOutput >= lineInterval else { return }
+        write(ProgressText.line(label: label, figures(current, at: time)) + "\n")
+        lastOutput = time
+        current.shown = true
+        phase = current
+    }
+
     /// Closes the display: the bar gets its last figures and a line ending; a phase that printed
     /// lines gets its closing line. Safe to call more than once (only the first call writes).
     public func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        ticker?.cancel()
+        ticker = nil
         guard let current = phase else { return }
         close(current, at: now())
         phase = nil
+    }
+
+    /// Calls `tick()` every second from a timer until `finish()`.
+    private func tickEverySecond() {
+        let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
+        timer.schedule(deadline: .now() + 1, repeating: 1)
+        timer.setEventHandler { [weak self] in self?.tick() }
+        timer.resume()
+        ticker = timer
     }
 
     private func close(_ current: Phase, at time: Double) {

@@ -133,6 +133,29 @@ private func texts(_ done: Int, of total: Int?, phase: String = "scoring", detai
         ])
     }
 
+    @Test func aTickWritesTheLatestFiguresWhenTheStageIsSlowToReport() {
+        let harness = Harness()
+        let reporter = harness.reporter(.lines)
+        reporter.tick()
+        #expect(harness.written.isEmpty)  // nothing reported yet, nothing to say
+        reporter.report(texts(0, of: 100))
+        harness.time += 5
+        reporter.report(texts(30, of: 100))
+        harness.time += 5
+        reporter.tick()
+        harness.time += 5
+        reporter.tick()
+        harness.time += 5
+        reporter.tick()
+        // Ticks at 10 s and 20 s write lines (not the one at 15 s); the count stays where the stage left it.
+        #expect(harness.lines == [
+            "eval perplexity: scoring 30/100 texts (30%), 3.0 texts/s, ETA 23s, 10s elapsed",
+            "eval perplexity: scoring 30/100 texts (30%), 1.5 texts/s, ETA 47s, 20s elapsed",
+        ])
+        reporter.finish()
+        #expect(harness.lines.last == "eval perplexity: scoring 30/100 texts (30%), 1.5 texts/s, 20s in all")
+    }
+
     @Test func silentWritesNothing() {
         let harness = Harness()
         let reporter = harness.reporter(.silent)
