@@ -29,6 +29,8 @@ public final class ProgressReporter: @unchecked Sendable {
         var start: Double
         var doneAtStart: Int
         var latest: StageProgress
+        /// When `latest` came: a phase ends at its last report, not when the next phase begins.
+        var latestTime: Double
         /// Whether a line or bar was shown for this phase (a closing line follows only then).
         var shown = false
     }
@@ -90,8 +92,9 @@ public final class ProgressReporter: @unchecked Sendable {
             close(current, at: time)
             phase = nil
         }
-        var current = phase ?? Phase(start: time, doneAtStart: progress.done, latest: progress)
+        var current = phase ?? Phase(start: time, doneAtStart: progress.done, latest: progress, latestTime: time)
         current.latest = progress
+        current.latestTime = time
         switch display {
         case .lines:
             if time - lastOutput >= lineInterval {
@@ -151,7 +154,7 @@ public final class ProgressReporter: @unchecked Sendable {
         guard current.shown else { return }
         switch display {
         case .lines:
-            write(ProgressText.closingLine(label: label, figures(current, at: time)) + "\n")
+            write(ProgressText.closingLine(label: label, figures(current, at: current.latestTime)) + "\n")
             lastOutput = time
         case .bar:
             drawBar(current, at: time)
