@@ -177,6 +177,8 @@ public enum MixingRepository {
     public static func insertSnapshot(mixtureId: Int64, tokenizer: SnapshotTokenizer, packing: Packing, seed: Int64,
                                       items: [SnapshotItem], tokens: [Int32], manifest: String, tokensSHA256: String, in db: Database,
                                       progress: ProgressHandler = { _ in }) throws -> Int64 {
+        // The token blob is most of the writing; the phase starts before it.
+        progress(StageProgress(phase: "storing", done: 0, total: items.count, unit: .count("items")))
         let blob = tokens.withUnsafeBytes { Data($0) }
         try db.execute(sql: """
             INSERT INTO snapshots (mixture_id, tokenizer, tokenizer_sha256, vocab_size, seq_len, seed, packing_json, item_count,
@@ -187,10 +189,9 @@ public enum MixingRepository {
         let id = db.lastInsertedRowID
         let statement = try db.makeStatement(sql: "INSERT INTO snapshot_items (snapshot_id, position, kind, ref_id, sha256, token_count) VALUES (?, ?, ?, ?, ?, ?)")
         for (position, item) in items.enumerated() {
-            progress(StageProgress(phase: "storing", done: position, total: items.count, unit: .count("items")))
             try statement.execute(arguments: [id, position, item.kind.rawValue, item.refId, item.sha256, item.tokenCount])
+            progress(StageProgress(phase: "storing", done: position + 1, total: items.count, unit: .count("items")))
         }
-        progress(StageProgress(phase: "storing", done: items.count, total: items.count, unit: .count("items")))
         return id
     }
 
