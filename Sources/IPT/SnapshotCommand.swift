@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Mixing
+import ProgressReporting
 import Store
 
 struct SnapshotCommand: ParsableCommand {
@@ -40,6 +41,8 @@ struct SnapshotCreateCommand: ParsableCommand {
     @Option(help: "Where <s> goes: document, sequence or none.")
     var bos: String = "document"
 
+    @OptionGroup var progress: ProgressOptions
+
     func validate() throws {
         if seqLen < 2 { throw ValidationError("--seq-len must be at least 2") }
         if Packing.BOS(rawValue: bos) == nil { throw ValidationError("--bos is document, sequence or none") }
@@ -49,7 +52,10 @@ struct SnapshotCreateCommand: ParsableCommand {
         let store = try Store.open(path: database.db)
         let tok = try store.read { db in try StoredTokenizer.load(name: tokenizer, in: db) }
         let packing = Packing(sequenceLength: seqLen, bos: Packing.BOS(rawValue: bos) ?? .document)
-        let id = try Snapshot.create(store: store, mixture: mixture, tokenizer: tok, packing: packing, seed: seed)
+        let reporter = progress.reporter("snapshot create")
+        defer { reporter.finish() }
+        let id = try Snapshot.create(store: store, mixture: mixture, tokenizer: tok, packing: packing, seed: seed, progress: reporter.report)
+        reporter.finish()
         let record = try store.read { db in try MixingRepository.snapshot(id: id, in: db) }
         print("snapshot \(id): \(record.itemCount) items, \(record.sequenceCount) sequences of \(seqLen) tokens, manifest \(record.manifestSHA256)")
     }
@@ -71,11 +77,16 @@ struct SnapshotVerifyCommand: ParsableCommand {
     @Argument(help: "The snapshot id.")
     var id: Int64
 
+    @OptionGroup var progress: ProgressOptions
+
     func run() throws {
         let store = try Store.open(path: database.db, mode: .readOnly)
         let record = try store.read { db in try MixingRepository.snapshot(id: id, in: db) }
         let tokenizer = try store.read { db in try StoredTokenizer.load(name: record.tokenizer, in: db) }
-        let manifest = try Snapshot.verify(store: store, id: id, tokenizer: tokenizer)
+        let reporter = progress.reporter("snapshot verify")
+        defer { reporter.finish() }
+        let manifest = try Snapshot.verify(store: store, id: id, tokenizer: tokenizer, progress: reporter.report)
+        reporter.finish()
         print("snapshot \(id) verifies: manifest \(manifest)")
     }
 }
@@ -103,6 +114,8 @@ struct SnapshotExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Output directory.", valueName: "dir"))
     var out: String
 
+    @OptionGroup var progress: ProgressOptions
+
     func validate() throws {
         if SnapshotExport.Format(rawValue: format) == nil { throw ValidationError("--format is jsonl, megatron or nanogpt") }
     }
@@ -110,7 +123,11 @@ struct SnapshotExportCommand: ParsableCommand {
     func run() throws {
         let store = try Store.open(path: database.db, mode: .readOnly)
         let (record, tokens) = try store.read { db in (try MixingRepository.snapshot(id: id, in: db), try MixingRepository.snapshotTokens(id: id, in: db)) }
-        let files = try SnapshotExport.write(tokens: tokens, snapshot: record, format: SnapshotExport.Format(rawValue: format) ?? .jsonl, to: out)
+        let reporter = progress.reporter("snapshot export")
+        defer { reporter.finish() }
+        let files = try SnapshotExport.write(tokens: tokens, snapshot: record, format: SnapshotExport.Format(rawValue: format) ?? .jsonl, to: out,
+                                             progress: reporter.report)
+        reporter.finish()
         for file in files { print(file) }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JSONLines
+import ProgressReporting
 import Store
 import Synthesis
 
@@ -42,6 +43,8 @@ struct SynthWorkerOptions: ParsableArguments {
     @Option(help: "OpenAI-compatible backend: retries of one request after connection errors, 429 or 5xx.")
     var retries = 6
 
+    @OptionGroup var progress: ProgressOptions
+
     func validate() throws {
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if !(leaseSeconds >= SynthesisWorker.leaseSecondsRange.lowerBound && leaseSeconds <= SynthesisWorker.leaseSecondsRange.upperBound) {
@@ -63,21 +66,22 @@ struct SynthWorkerOptions: ParsableArguments {
         }
     }
 
-    /// Works the run with a progress bar (pairs/s) and prints a summary line.
+    /// Works the run showing its progress (texts done of the run's, pairs written) and prints a summary line.
     /// `loaded` is a synthesizer already made for this run (a model loaded before the run was created).
     func work(store: Store, runId: Int64, loaded: (any Synthesizer)? = nil) throws {
         let run = try store.read { db in try SynthesisRepository.run(runId, in: db) }
         let worker = SynthesisWorker(store: store, run: runId, synthesizer: try loaded ?? synthesizer(for: run),
                                      batchSize: batchSize, leaseSeconds: leaseSeconds)
-        let bar = ProgressBar(label: "synth")
+        let reporter = progress.reporter("synth")
+        defer { reporter.finish() }
         let start = Date()
         let startPairs = try store.read { db in try SynthesisRepository.progress(run: runId, in: db).pairs }
         let summary = try worker.work { progress in
             let rate = Double(progress.pairs - startPairs) / max(Date().timeIntervalSince(start), 1e-6)
-            bar.update(done: Double(progress.requestsDone + progress.requestsFailed), total: Double(progress.run.textsTotal),
-                       unit: .items, extra: String(format: "%d pairs  %.0f pairs/s", progress.pairs, rate))
+            reporter.report(StageProgress(phase: "", done: progress.requestsDone + progress.requestsFailed, total: progress.run.textsTotal,
+                                          unit: .count("texts"), detail: String(format: "%d pairs, %.0f pairs/s", progress.pairs, rate)))
         }
-        bar.finish()
+        reporter.finish()
         let rate = Double(summary.pairsWritten) / max(summary.seconds, 1e-6)
         printError(String(format: "run %lld: this worker completed %d requests (%d failed attempts), wrote %d pairs in %.2f s (%.1f pairs/s)",
                           runId, summary.requestsCompleted, summary.requestsFailed, summary.pairsWritten, summary.seconds, rate))

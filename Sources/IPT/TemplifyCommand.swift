@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRDB
+import ProgressReporting
 import Store
 import Templating
 
@@ -49,9 +50,14 @@ struct TemplifyRunCommand: ParsableCommand {
     @Flag(help: "Delete this run's texts for this seed and write them anew.")
     var replace = false
 
+    @OptionGroup var progress: ProgressOptions
+
     func run() throws {
         let store = try Store.open(path: database.db)
-        let summary = try Templify.run(store: store, run: runId, seed: seed, replace: replace)
+        let reporter = progress.reporter("templify")
+        defer { reporter.finish() }
+        let summary = try Templify.run(store: store, run: runId, seed: seed, replace: replace, progress: reporter.report)
+        reporter.finish()
         let modes = summary.modes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         print("run \(summary.run), seed \(summary.seed): \(summary.chains) chains → \(summary.written) texts written, \(summary.kept) kept"
             + (summary.replaced > 0 ? ", \(summary.replaced) replaced" : ""))

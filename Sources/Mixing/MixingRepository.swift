@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ProgressReporting
 import Store
 
 /// One item a mixture component selects: where it lives and its text.
@@ -172,9 +173,17 @@ public enum MixingRepository {
 
     // MARK: Snapshots
 
+    /// Stores a snapshot and its items; `progress` hears of the token blob (phase "writing
+    /// tokens", in bytes) and of every item row ("storing").
     public static func insertSnapshot(mixtureId: Int64, tokenizer: SnapshotTokenizer, packing: Packing, seed: Int64,
-                                      items: [SnapshotItem], tokens: [Int32], manifest: String, tokensSHA256: String, in db: Database) throws -> Int64 {
+                                      items: [SnapshotItem], tokens: [Int32], manifest: String, tokensSHA256: String, in db: Database,
+                                      progress: ProgressHandler = { _ in }) throws -> Int64 {
+        // SQLite refuses values over SQLITE_MAX_LENGTH (1e9 bytes by default), and GRDB stops
+        // the process on that refusal rather than throwing.
+        let maximumTokens = 1_000_000_000 / MemoryLayout<Int32>.size
+        guard tokens.count <= maximumTokens else { throw MixingError.tooManyTokens(tokens: tokens.count, maximum: maximumTokens) }
         let blob = tokens.withUnsafeBytes { Data($0) }
+        progress(StageProgress(phase: "writing tokens", done: 0, total: blob.count, unit: .bytes))
         try db.execute(sql: """
             INSERT INTO snapshots (mixture_id, tokenizer, tokenizer_sha256, vocab_size, seq_len, seed, packing_json, item_count,
                                    token_count, sequence_count, manifest_sha256, tokens, tokens_sha256)
@@ -182,9 +191,12 @@ public enum MixingRepository {
             """, arguments: [mixtureId, tokenizer.name, tokenizer.identity, tokenizer.vocabSize, packing.sequenceLength, seed, packing.json,
                              items.count, tokens.count, tokens.count / packing.sequenceLength, manifest, blob, tokensSHA256])
         let id = db.lastInsertedRowID
+        progress(StageProgress(phase: "writing tokens", done: blob.count, total: blob.count, unit: .bytes))
+        progress(StageProgress(phase: "storing", done: 0, total: items.count, unit: .count("items")))
         let statement = try db.makeStatement(sql: "INSERT INTO snapshot_items (snapshot_id, position, kind, ref_id, sha256, token_count) VALUES (?, ?, ?, ?, ?, ?)")
         for (position, item) in items.enumerated() {
             try statement.execute(arguments: [id, position, item.kind.rawValue, item.refId, item.sha256, item.tokenCount])
+            progress(StageProgress(phase: "storing", done: position + 1, total: items.count, unit: .count("items")))
         }
         return id
     }

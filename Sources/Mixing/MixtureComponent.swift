@@ -114,6 +114,7 @@ public enum MixingError: Error, LocalizedError, Equatable {
     case emptyMixture(name: String)
     case tooFewTokens(snapshot: String, tokens: Int, sequenceLength: Int)
     case tokenOutOfRange(id: Int32, vocabSize: Int)
+    case tooManyTokens(tokens: Int, maximum: Int)
     case verificationFailed(snapshot: Int64, reason: String)
     case writeFailed(path: String, reason: String)
     case malformedExport(path: String, reason: String)
@@ -128,6 +129,7 @@ public enum MixingError: Error, LocalizedError, Equatable {
         case .emptyMixture(let name): return "mixture \"\(name)\" selects no items; check its components against the database."
         case .tooFewTokens(let snapshot, let tokens, let length): return "\(snapshot): \(tokens) tokens do not fill one sequence of \(length); use a shorter --seq-len or more data."
         case .tokenOutOfRange(let id, let vocab): return "token id \(id) is outside the vocabulary 0..<\(vocab)."
+        case .tooManyTokens(let tokens, let maximum): return "the snapshot packs \(tokens) tokens, but one database value holds at most \(maximum) (SQLite's 1 GB limit); select fewer items (a lower ratio or repeat) or split the mixture."
         case .verificationFailed(let snapshot, let reason): return "snapshot \(snapshot) does not verify: \(reason)."
         case .writeFailed(let path, let reason): return "\(path): cannot write (\(reason))."
         case .malformedExport(let path, let reason): return "\(path): \(reason)."

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import ProgressReporting
 import Randomness
 import Store
 
@@ -82,47 +83,63 @@ public enum Snapshot {
     }
 
     /// Tokenizes and packs the items; returns their snapshot items and the packed stream.
-    static func build(items: [MixtureItem], tokenizer: SnapshotTokenizer, packing: Packing) throws(MixingError) -> ([SnapshotItem], [Int32]) {
+    /// `progress` hears of every item tokenized (phase "tokenizing").
+    static func build(items: [MixtureItem], tokenizer: SnapshotTokenizer, packing: Packing,
+                      progress: ProgressHandler = { _ in }) throws(MixingError) -> ([SnapshotItem], [Int32]) {
         var documents: [[Int32]] = []
         var snapshotItems: [SnapshotItem] = []
         documents.reserveCapacity(items.count)
+        var tokenCount = 0
+        progress(StageProgress(phase: "tokenizing", done: 0, total: items.count, unit: .count("items")))
         for item in items {
             let ids = tokenizer.encode(item.text)
             if let bad = ids.first(where: { $0 < 0 || Int($0) >= tokenizer.vocabSize }) { throw .tokenOutOfRange(id: bad, vocabSize: tokenizer.vocabSize) }
             documents.append(ids)
             snapshotItems.append(SnapshotItem(kind: item.kind, refId: item.refId, sha256: textSHA256(item.text), tokenCount: ids.count))
+            tokenCount += ids.count
+            progress(StageProgress(phase: "tokenizing", done: snapshotItems.count, total: items.count, unit: .count("items"),
+                                   detail: "\(tokenCount) tokens"))
         }
         return (snapshotItems, packing.pack(documents: documents, bosId: tokenizer.bosId, eosId: tokenizer.eosId))
     }
 
-    /// Creates snapshot rows for a mixture; returns the snapshot id.
-    public static func create(store: Store, mixture: String, tokenizer: SnapshotTokenizer, packing: Packing, seed: Int64) throws -> Int64 {
+    /// Creates snapshot rows for a mixture; returns the snapshot id. `progress` hears of every
+    /// component read (phase "reading"), item tokenized ("tokenizing") and item row stored ("storing").
+    public static func create(store: Store, mixture: String, tokenizer: SnapshotTokenizer, packing: Packing, seed: Int64,
+                              progress: ProgressHandler = { _ in }) throws -> Int64 {
         try store.write { db in
             let (mixtureId, components) = try MixingRepository.components(mixture: mixture, in: db)
-            let candidates = try components.map { try MixingRepository.candidates($0, in: db) }
+            var candidates: [[MixtureItem]] = []
+            for component in components {
+                progress(StageProgress(phase: "reading", done: candidates.count, total: components.count, unit: .count("components")))
+                candidates.append(try MixingRepository.candidates(component, in: db))
+            }
             let items = select(components: components, candidates: candidates, seed: UInt64(bitPattern: seed))
             guard !items.isEmpty else { throw MixingError.emptyMixture(name: mixture) }
-            let (snapshotItems, tokens) = try build(items: items, tokenizer: tokenizer, packing: packing)
+            let (snapshotItems, tokens) = try build(items: items, tokenizer: tokenizer, packing: packing, progress: progress)
             guard !tokens.isEmpty else {
                 throw MixingError.tooFewTokens(snapshot: "mixture \(mixture)", tokens: snapshotItems.reduce(0) { $0 + $1.tokenCount }, sequenceLength: packing.sequenceLength)
             }
             let manifest = manifestHash(items: snapshotItems, tokenizerIdentity: tokenizer.identity, packing: packing)
             return try MixingRepository.insertSnapshot(mixtureId: mixtureId, tokenizer: tokenizer, packing: packing, seed: seed, items: snapshotItems,
-                                                       tokens: tokens, manifest: manifest, tokensSHA256: tokensHash(tokens), in: db)
+                                                       tokens: tokens, manifest: manifest, tokensSHA256: tokensHash(tokens), in: db,
+                                                       progress: progress)
         }
     }
 
     /// Recomputes a snapshot from the database: every item's text must still hash as
     /// recorded, the manifest must recompute, the stored tokens must match their hash, and —
     /// given the tokenizer — re-tokenizing and re-packing must give the same tokens.
-    /// Returns the manifest hash.
+    /// Returns the manifest hash. `progress` hears of every item's text checked (phase
+    /// "checking texts") and re-tokenized ("tokenizing").
     @discardableResult
-    public static func verify(store: Store, id: Int64, tokenizer: SnapshotTokenizer?) throws -> String {
+    public static func verify(store: Store, id: Int64, tokenizer: SnapshotTokenizer?, progress: ProgressHandler = { _ in }) throws -> String {
         try store.read { db in
             let record = try MixingRepository.snapshot(id: id, in: db)
             let items = try MixingRepository.snapshotItems(id: id, in: db)
             var texts: [MixtureItem] = []
             for (position, item) in items.enumerated() {
+                progress(StageProgress(phase: "checking texts", done: position, total: items.count, unit: .count("items")))
                 guard let text = try MixingRepository.itemText(kind: item.kind, refId: item.refId, in: db) else {
                     throw MixingError.verificationFailed(snapshot: id, reason: "item \(position) (\(item.kind.rawValue) \(item.refId)) no longer exists")
                 }
@@ -131,6 +148,7 @@ public enum Snapshot {
                 }
                 texts.append(MixtureItem(kind: item.kind, refId: item.refId, text: text))
             }
+            progress(StageProgress(phase: "checking texts", done: items.count, total: items.count, unit: .count("items")))
             let manifest = manifestHash(items: items, tokenizerIdentity: record.tokenizerSHA256, packing: record.packing)
             guard manifest == record.manifestSHA256 else {
                 throw MixingError.verificationFailed(snapshot: id, reason: "manifest recomputes to \(manifest), recorded \(record.manifestSHA256)")
@@ -143,7 +161,7 @@ public enum Snapshot {
                 guard tokenizer.identity == record.tokenizerSHA256 else {
                     throw MixingError.verificationFailed(snapshot: id, reason: "it was made with tokenizer \(record.tokenizerSHA256), not \(tokenizer.identity)")
                 }
-                let (_, rebuilt) = try build(items: texts, tokenizer: tokenizer, packing: record.packing)
+                let (_, rebuilt) = try build(items: texts, tokenizer: tokenizer, packing: record.packing, progress: progress)
                 guard rebuilt == stored else {
                     throw MixingError.verificationFailed(snapshot: id, reason: "re-tokenizing and packing the items gives different tokens")
                 }

@@ -1,5 +1,6 @@
 import Foundation
 import JSONLines
+import ProgressReporting
 
 /// Writes a snapshot's packed sequences in formats other trainers read, each with
 /// `manifest.json` (the manifest hash, tokenizer, vocabulary and sequence length) beside it:
@@ -17,8 +18,10 @@ public enum SnapshotExport {
     static let indexMagic: [UInt8] = Array("MMIDIDX".utf8) + [0, 0]
 
     /// Writes the export into `directory` (created if needed); returns the files written.
+    /// `progress` hears of the sequences converted (phase "writing").
     @discardableResult
-    public static func write(tokens: [Int32], snapshot: SnapshotRecord, format: Format, to directory: String) throws(MixingError) -> [String] {
+    public static func write(tokens: [Int32], snapshot: SnapshotRecord, format: Format, to directory: String,
+                             progress: ProgressHandler = { _ in }) throws(MixingError) -> [String] {
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             throw .writeFailed(path: directory, reason: error.localizedDescription)
         }
@@ -26,6 +29,10 @@ public enum SnapshotExport {
         let sequenceCount = tokens.count / L
         let narrow = snapshot.vocabSize < 65_536
         var files: [String] = []
+        func wrote(_ sequences: Int) {
+            progress(StageProgress(phase: "writing", done: sequences, total: sequenceCount, unit: .count("sequences")))
+        }
+        wrote(0)
         switch format {
         case .jsonl:
             var bytes: [UInt8] = []
@@ -34,14 +41,17 @@ public enum SnapshotExport {
                 out.object { o in o.member("input_ids") { $0.array(ofIntegers: tokens[(s * L)..<((s + 1) * L)]) } }
                 bytes += out.bytes
                 bytes.append(0x0A)
+                wrote(s + 1)
             }
             files.append(try atomicWrite(Data(bytes), to: directory + "/snapshot.jsonl"))
         case .megatron:
             files.append(try atomicWrite(tokenBytes(tokens, narrow: narrow), to: directory + "/snapshot.bin"))
             files.append(try atomicWrite(megatronIndex(sequenceLengths: Array(repeating: L, count: sequenceCount), narrow: narrow),
                                          to: directory + "/snapshot.idx"))
+            wrote(sequenceCount)
         case .nanogpt:
             files.append(try atomicWrite(tokenBytes(tokens, narrow: narrow), to: directory + "/train.bin"))
+            wrote(sequenceCount)
         }
         var meta = JSONWriter()
         meta.object { o in

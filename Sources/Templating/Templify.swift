@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ProgressReporting
 import Store
 import Synthesis
 
@@ -43,8 +44,9 @@ public enum Templify {
     /// Chains whose texts and pairs are in memory at once.
     static let batchSize = 256
 
+    /// `progress` hears of every chain rendered (phase "rendering").
     public static func run(store: Store, run runId: Int64, seed: Int64? = nil, replace: Bool = false,
-                           catalog: TemplateCatalog? = nil) throws -> Summary {
+                           catalog: TemplateCatalog? = nil, progress: ProgressHandler = { _ in }) throws -> Summary {
         let start = Date()
         let source = try catalog ?? TemplateCatalog.embedded()
         return try store.write { db in
@@ -60,9 +62,15 @@ public enum Templify {
             }
             var summary = Summary(run: runId, seed: seed, chains: chainIds.count, texts: 0, written: 0, kept: 0, replaced: replaced,
                                   templatesAdded: loaded.added, modes: [:], inverted: 0, characters: 0, seconds: 0)
+            progress(StageProgress(phase: "rendering", done: 0, total: chainIds.count, unit: .count("chains")))
+            var chainsDone = 0
             for first in stride(from: 0, to: chainIds.count, by: batchSize) {
                 let batch = chainIds[first..<min(first + batchSize, chainIds.count)]
                 for chain in try TemplifyRepository.chains(requestIds: batch, in: db) {
+                    defer {
+                        chainsDone += 1
+                        progress(StageProgress(phase: "rendering", done: chainsDone, total: chainIds.count, unit: .count("chains")))
+                    }
                     let texts = try TemplifyRenderer.templify(chain, catalog: loaded.catalog, seed: seed)
                     for (part, rendered) in texts.enumerated() {
                         summary.texts += 1
