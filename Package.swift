@@ -25,6 +25,8 @@ let package = Package(
         // Shared, dependency-free helpers.
         .target(name: "JSONLines"),
         .target(name: "Randomness"),
+        // Progress reports from long stages, and the one display of them (bar or log lines).
+        .target(name: "ProgressReporting"),
         .target(name: "DemoWorld", dependencies: ["Randomness"]),
 
         // Stages.
@@ -45,7 +47,7 @@ let package = Package(
         .target(
             name: "Tokenization",
             dependencies: [
-                "Store", "Corpus", "JSONLines",
+                "Store", "Corpus", "JSONLines", "ProgressReporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
@@ -67,7 +69,7 @@ let package = Package(
         .target(
             name: "Templating",
             dependencies: [
-                "Store", "Synthesis", "Corpus", "JSONLines", "Randomness",
+                "Store", "Synthesis", "Corpus", "JSONLines", "Randomness", "ProgressReporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -76,7 +78,7 @@ let package = Package(
         .target(
             name: "Mixing",
             dependencies: [
-                "Store", "JSONLines", "Randomness", "Tokenization",
+                "Store", "JSONLines", "Randomness", "Tokenization", "ProgressReporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
@@ -93,7 +95,7 @@ let package = Package(
         .target(
             name: "Evaluation",
             dependencies: [
-                "Store", "Corpus", "Model", "Tokenization", "Mixing", "Training", "JSONLines", "Randomness",
+                "Store", "Corpus", "Model", "Tokenization", "Mixing", "Training", "JSONLines", "Randomness", "ProgressReporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
@@ -103,20 +105,23 @@ let package = Package(
             name: "IPT",
             dependencies: [
                 "Store", "Corpus", "JSONLines", "DemoWorld", "Model", "Synthesis", "Templating", "Mixing", "Training",
-                "Tokenization", "Evaluation", "COpenBLAS", "Randomness",
+                "Tokenization", "Evaluation", "COpenBLAS", "Randomness", "ProgressReporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "JSONLinesTests", dependencies: ["JSONLines"]),
+        .testTarget(name: "ProgressReportingTests", dependencies: ["ProgressReporting"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Store", "JSONLines"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "CKernels", "Randomness"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Store", "Corpus", "Model", "Tokenization", "Mixing", "Randomness", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "MixingTests", dependencies: ["Mixing", "Store", "Corpus", "JSONLines", "Randomness", "Tokenization"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "ProgressReporting", "Store", "Corpus", "Model", "Tokenization", "Mixing", "Randomness", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "MixingTests", dependencies: ["Mixing", "ProgressReporting", "Store", "Corpus", "JSONLines", "Randomness", "Tokenization"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Mixing", "Model", "Store", "Corpus", "Randomness", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Store", "Corpus", "JSONLines", "Randomness", "Model", "Tokenization"]),
         .testTarget(name: "TemplatingTests", dependencies: ["Templating", "Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
-        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "Corpus", "Store", "JSONLines"]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "ProgressReporting", "Corpus", "Store", "JSONLines"]),
+        .testTarget(name: "DemoWorldTests", dependencies: ["DemoWorld"]),
+        .testTarget(name: "IPTTests", dependencies: ["IPT", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -1,6 +1,7 @@
 -- The full lineage of one instruction-response pair: the raw text and where it was ingested
 -- from, the run (backend, model, sampling parameters, seed), the request (round, chain,
--- prepended entries, prompt, raw output, tokens, latency, attempts) and the chain link.
+-- prepended entries, prompt, raw output, tokens, latency, attempts), the chain link, and the
+-- pair's ground-truth verdict where the corpus's facts are known (`ipt demo`).
 -- Parameters: id (the pair's id, as in `ipt export pairs` output's pair_id).
 SELECT p.id AS pair_id,
        p.kind,
@@ -35,6 +36,9 @@ SELECT p.id AS pair_id,
        q.finish_reason,
        q.latency_seconds,
        q.completed_at,
+       c.verdict,
+       c.checker,
+       c.expected,
        q.prompt,
        q.output
 FROM instruction_pairs p
@@ -44,4 +48,5 @@ JOIN raw_texts r ON r.id = p.raw_text_id
 JOIN sources s ON s.id = r.source_id
 LEFT JOIN ingests i ON i.id = r.ingest_id
 LEFT JOIN synth_chain_links l ON l.request_id = q.id
+LEFT JOIN instruction_pair_checks c ON c.pair_id = p.id
 WHERE p.id = :id;

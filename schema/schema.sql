@@ -172,7 +172,18 @@ CREATE TABLE instruction_pairs (
 CREATE INDEX instruction_pairs_by_raw_text ON instruction_pairs(raw_text_id);
 CREATE INDEX instruction_pairs_by_kind ON instruction_pairs(kind);
 
--- Templating (0004) ----
+-- Ground-truth verdicts on synthesized pairs, for corpora whose facts are known (the demo's
+-- world): right, wrong, or not about an attribute. `checker` names what judged the pair. (0011)
+CREATE TABLE instruction_pair_checks (
+    pair_id INTEGER PRIMARY KEY REFERENCES instruction_pairs(id) ON DELETE CASCADE,
+    checker TEXT NOT NULL,
+    verdict TEXT NOT NULL CHECK (verdict IN ('right', 'wrong', 'not_attribute')),
+    attributes TEXT NOT NULL,   -- JSON array of the attributes the pair was judged on
+    expected TEXT NOT NULL      -- JSON array of their true values
+);
+CREATE INDEX instruction_pair_checks_by_verdict ON instruction_pair_checks(verdict);
+
+-- Templating (0004; augmented_texts as rebuilt by 0010) ----
 
 -- One template of the catalog (templates/*.json), loaded by `ipt templates load` or templify.
 -- A (family, name, version) is never reloaded with other content: a new wording is a new version.
@@ -190,22 +201,28 @@ CREATE TABLE templates (
 
 -- One pre-training text made from one chain of a synthesis run with one seed. The chain is
 -- keyed by its first request; its randomness is SeededGenerator(seed, stream: first_request_id).
+-- Part 0 is the chain's formatted text (its entries with usable pairs, laid out by the mode);
+-- each entry without usable pairs follows as a part of its own, its raw text unchanged.
 CREATE TABLE augmented_texts (
     id INTEGER PRIMARY KEY,
     run_id INTEGER NOT NULL REFERENCES synth_runs(id),
     first_request_id INTEGER NOT NULL REFERENCES synth_requests(id),
+    part INTEGER NOT NULL DEFAULT 0 CHECK (part >= 0),
     seed INTEGER NOT NULL,
-    mode TEXT NOT NULL CHECK (mode IN ('classic', 'dialog', 'numbered', 'inline_few_shot', 'next_turn_dialog')),
+    mode TEXT NOT NULL CHECK (mode IN ('classic', 'dialog', 'numbered', 'inline_few_shot', 'next_turn_dialog', 'raw')),
     inverted INTEGER NOT NULL CHECK (inverted IN (0, 1)),
+    bare_text INTEGER NOT NULL DEFAULT 0 CHECK (bare_text IN (0, 1)),           -- classic: nothing before the text
+    no_header INTEGER NOT NULL DEFAULT 0 CHECK (no_header IN (0, 1)),           -- classic: no line introducing the pairs
+    hidden_options INTEGER NOT NULL DEFAULT 0 CHECK (hidden_options IN (0, 1)), -- options questions shown without their options
     template_ids TEXT NOT NULL,        -- JSON array of templates(id), in order of first use
     option_orders TEXT NOT NULL,       -- JSON [{"pair": id, "order": [original option index per position]}]
-    request_ids TEXT NOT NULL,         -- JSON array: the chain's requests, oldest first
+    request_ids TEXT NOT NULL,         -- JSON array: the requests whose texts this text holds, oldest first
     raw_text_ids TEXT NOT NULL,        -- JSON array: their raw texts, in the same order
     pair_ids TEXT NOT NULL,            -- JSON array: the usable pairs formatted, in text order
     text TEXT NOT NULL,
     sha256 BLOB NOT NULL,              -- SHA-256 of text
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    UNIQUE (run_id, seed, first_request_id)
+    UNIQUE (run_id, seed, first_request_id, part)
 );
 CREATE INDEX augmented_texts_by_mode ON augmented_texts(run_id, seed, mode);
 

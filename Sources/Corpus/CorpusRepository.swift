@@ -70,6 +70,20 @@ public enum CorpusRepository {
     public static func forEachRawText(
         source: String?, split: Split?, in db: Database, _ body: (RawText) throws -> Void
     ) throws {
+        let (whereClause, arguments) = rawTextFilter(source: source, split: split)
+        let cursor = try RawText.fetchCursor(db, sql: "SELECT * FROM raw_texts \(whereClause) ORDER BY id", arguments: arguments)
+        while let text = try cursor.next() { try body(text) }
+    }
+
+    /// How many raw texts `forEachRawText` with the same filter visits, and their UTF-8 bytes.
+    public static func rawTextTotals(source: String?, split: Split?, in db: Database) throws -> (texts: Int, bytes: Int) {
+        let (whereClause, arguments) = rawTextFilter(source: source, split: split)
+        let row = try Row.fetchOne(db, sql: "SELECT count(*) AS texts, coalesce(sum(byte_count), 0) AS bytes FROM raw_texts \(whereClause)",
+                                   arguments: arguments)
+        return (row?["texts"] ?? 0, row?["bytes"] ?? 0)
+    }
+
+    private static func rawTextFilter(source: String?, split: Split?) -> (whereClause: String, arguments: StatementArguments) {
         var conditions: [String] = []
         var arguments: StatementArguments = []
         if let source {
@@ -80,9 +94,7 @@ public enum CorpusRepository {
             conditions.append("split = ?")
             arguments += [split]
         }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let cursor = try RawText.fetchCursor(db, sql: "SELECT * FROM raw_texts \(whereClause) ORDER BY id", arguments: arguments)
-        while let text = try cursor.next() { try body(text) }
+        return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), arguments)
     }
 
     /// Full-text search over raw texts (FTS5 query syntax), best matches first.

@@ -48,18 +48,6 @@ public enum Attribute: String, CaseIterable, Sendable {
                     "{name} always picks {value} when choosing a colour."]
         }
     }
-
-    /// A question about the attribute, for evaluation items.
-    public func question(about name: String) -> String {
-        switch self {
-        case .city: return "Which city does \(name) live in?"
-        case .profession: return "What does \(name) work as?"
-        case .instrument: return "Which instrument does \(name) play?"
-        case .pet: return "What kind of pet does \(name) keep?"
-        case .birthYear: return "In which year was \(name) born?"
-        case .color: return "What is the favourite colour of \(name)?"
-        }
-    }
 }
 
 enum Vocabulary {

@@ -30,21 +30,31 @@ public struct DemoWorld: Sendable {
         self.people = people
     }
 
-    /// One document per person, its sentences drawn from varied phrasings in a seeded order.
-    public func documents() -> [DemoDocument] {
-        people.map { person in
-            var rng = SeededGenerator(seed: seed, stream: UInt64(person.id) + 1)
-            var sentences = person.facts.map { fact in
-                rng.pick(fact.attribute.phrasings)
-                    .replacingOccurrences(of: "{name}", with: person.name)
-                    .replacingOccurrences(of: "{value}", with: fact.value)
+    /// `rewrites` documents per person, each stating all of the person's facts with its own
+    /// draw of phrasings and sentence order (the diverse rewrites that make facts extractable).
+    /// Rewrite 0 of every person is the same whatever `rewrites` is.
+    public func documents(rewrites: Int = 1) -> [DemoDocument] {
+        people.flatMap { person in
+            (0..<max(1, rewrites)).map { rewrite in
+                let stream = UInt64(rewrite) << 32 | (UInt64(person.id) + 1)
+                var rng = SeededGenerator(seed: seed, stream: stream)
+                var sentences = person.facts.map { fact in
+                    rng.pick(fact.attribute.phrasings)
+                        .replacingOccurrences(of: "{name}", with: person.name)
+                        .replacingOccurrences(of: "{value}", with: fact.value)
+                }
+                sentences.shuffle(using: &rng)
+                let opening = rng.pick(Vocabulary.openings).replacingOccurrences(of: "{name}", with: person.name)
+                let closing = rng.pick(Vocabulary.closings).replacingOccurrences(of: "{name}", with: person.name)
+                let text = ([opening] + sentences + [closing]).joined(separator: " ")
+                return DemoDocument(id: DemoDocument.id(person: person.id, rewrite: rewrite), personId: person.id, text: text)
             }
-            sentences.shuffle(using: &rng)
-            let opening = rng.pick(Vocabulary.openings).replacingOccurrences(of: "{name}", with: person.name)
-            let closing = rng.pick(Vocabulary.closings).replacingOccurrences(of: "{name}", with: person.name)
-            let text = ([opening] + sentences + [closing]).joined(separator: " ")
-            return DemoDocument(id: "person-\(person.id)", personId: person.id, text: text)
         }
+    }
+
+    /// The person with this full name, if the world has one.
+    public func person(named name: String) -> Person? {
+        people.first { $0.name == name }
     }
 }
 
@@ -70,10 +80,15 @@ public struct DemoDocument: Sendable, Equatable {
     public var id: String
     public var personId: Int
     public var text: String
+
+    /// "person-12" for a person's first document, "person-12-r2" for its third rewrite.
+    public static func id(person: Int, rewrite: Int) -> String {
+        rewrite == 0 ? "person-\(person)" : "person-\(person)-r\(rewrite)"
+    }
 }
 
 extension String {
-    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
         var result = ""
         var rest = self[...]
         while let range = rest.firstRange(of: target) {

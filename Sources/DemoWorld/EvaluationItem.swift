@@ -29,7 +29,7 @@ extension DemoWorld {
                 options.insert(fact.value, at: gold)
                 items.append(EvaluationItem(
                     personId: person.id, attribute: fact.attribute,
-                    context: "Question: \(fact.attribute.question(about: person.name))\nAnswer:",
+                    context: "Question: \(fact.attribute.evaluationQuestion(about: person.name))\nAnswer:",
                     choices: options, gold: gold))
             }
         }

@@ -19,6 +19,7 @@ public enum EvaluationError: Error, LocalizedError, Equatable {
     case noHeldOutTexts
     case unknownCheckpoint(id: Int64, reason: String)
     case writeFailed(path: String, reason: String)
+    case missingMetric(run: Int64, metric: String)
 
     public var errorDescription: String? {
         switch self {
@@ -46,6 +47,8 @@ public enum EvaluationError: Error, LocalizedError, Equatable {
             return "checkpoint \(id): \(reason)"
         case let .writeFailed(path, reason):
             return "cannot write \(path): \(reason)"
+        case let .missingMetric(run, metric):
+            return "eval run \(run) has no \(metric) score; list its scores with `ipt query eval_scores`"
         }
     }
 }

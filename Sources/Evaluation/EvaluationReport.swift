@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ProgressReporting
 
 /// Builds the evaluation report from the database: `report.md` (a table of evaluated models ×
 /// tasks, then every run with all its metrics) and SVG plots (training loss per training run
@@ -14,12 +15,17 @@ public struct EvaluationReport: Sendable {
     /// File name → SVG document.
     public var plots: [(name: String, svg: String)]
 
-    public func write(to directory: String) throws(EvaluationError) {
+    /// Writes report.md and the plots; `progress` hears of every file written (phase "writing").
+    public func write(to directory: String, progress: ProgressHandler = { _ in }) throws(EvaluationError) {
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             throw .writeFailed(path: directory, reason: error.localizedDescription)
         }
-        for (name, svg) in plots { try Self.atomicWrite(svg, to: directory + "/" + name) }
+        for (index, (name, svg)) in plots.enumerated() {
+            progress(StageProgress(phase: "writing", done: index, total: plots.count + 1, unit: .count("files")))
+            try Self.atomicWrite(svg, to: directory + "/" + name)
+        }
         try Self.atomicWrite(markdown, to: directory + "/report.md")
+        progress(StageProgress(phase: "writing", done: plots.count + 1, total: plots.count + 1, unit: .count("files")))
     }
 
     /// Temp file + rename, so a reader never sees half a file.
@@ -35,12 +41,16 @@ public struct EvaluationReport: Sendable {
         }
     }
 
-    public static func build(runIds: [Int64]?, databasePath: String, in db: Database) throws -> EvaluationReport {
+    /// Reads the runs and draws the plots; `progress` hears of every run read (phase "reading
+    /// runs") and every plot drawn ("plotting").
+    public static func build(runIds: [Int64]?, databasePath: String, in db: Database,
+                             progress: ProgressHandler = { _ in }) throws -> EvaluationReport {
         let runs = try EvaluationRepository.runs(ids: runIds, in: db)
         let taskNames = try EvaluationRepository.taskNames(in: db)
         var metrics: [Int64: [Metric]] = [:]
         var rounded: [Int64: [String: (value: String, stderr: String?)]] = [:]
-        for run in runs {
+        for (index, run) in runs.enumerated() {
+            progress(StageProgress(phase: "reading runs", done: index, total: runs.count, unit: .count("runs")))
             metrics[run.id] = try EvaluationRepository.metrics(runId: run.id, in: db)
             rounded[run.id] = try EvaluationRepository.roundedMetrics(runId: run.id, in: db)
         }
@@ -109,13 +119,18 @@ public struct EvaluationReport: Sendable {
 
         var plots: [(name: String, svg: String)] = []
         let curves = try TrainingHistory.lossCurves(in: db)
+        let plotsPlanned = curves.filter { !$0.points.isEmpty }.count + columns.count
+        func plotted() { progress(StageProgress(phase: "plotting", done: plots.count, total: plotsPlanned, unit: .count("plots"))) }
+        plotted()
         for curve in curves where !curve.points.isEmpty {
+            defer { plotted() }
             var chart = LineChart(title: "Training loss, run \(curve.runId)", xLabel: "step", yLabel: "loss")
             chart.series = curve.series
             plots.append(("loss-run-\(curve.runId).svg", chart.svg()))
         }
         // Scores by checkpoint (x = training step when known) for every task column with runs.
         for columnName in columns {
+            defer { plotted() }
             let columnRuns = runs.filter { column($0) == columnName }
             let byCheckpoint = columnRuns.contains { $0.checkpointId != nil }
             let xLabel = byCheckpoint ? (checkpoints.isEmpty ? "checkpoint id" : "training step") : "eval run id"

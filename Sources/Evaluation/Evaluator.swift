@@ -1,4 +1,5 @@
 import Model
+import ProgressReporting
 
 /// Scores multiple-choice items the way lm-evaluation-harness's `hf` model scores a
 /// `multiple_choice` task: each choice is the continuation `" " + choice` of the (few-shot)
@@ -21,9 +22,11 @@ public struct Evaluator {
     }
 
     /// Scores the items of `split`, drawing `shots` few-shot examples per item from the train
-    /// items. Results come back in the order of `items`.
+    /// items. Results come back in the order of `items`. `progress` hears of every item
+    /// tokenized (phase "tokenizing") and every model step (phase "scoring", in tokens).
     public func evaluate(items: [TaskItem], split: TaskSplit = .test, shots: Int = 0, seed: UInt64 = 0,
-                         sampler: FewShotPrompt.Sampler = .random, taskName: String = "task") throws -> MultipleChoiceScores {
+                         sampler: FewShotPrompt.Sampler = .random, taskName: String = "task",
+                         progress: ProgressHandler = { _ in }) throws -> MultipleChoiceScores {
         let scored = items.filter { $0.split == split }
         if scored.isEmpty { throw EvaluationError.noItems(task: taskName, split: split.rawValue) }
         let pool = items.filter { $0.split == .train }
@@ -37,7 +40,9 @@ public struct Evaluator {
         var placements: [[(request: Int, continuation: Int)]] = []
         var examples: [[Int64]] = []
         let maxPositions = model.config.maxPositions
-        for item in scored {
+        progress(StageProgress(phase: "tokenizing", done: 0, total: scored.count, unit: .count("items")))
+        for (position, item) in scored.enumerated() {
+            defer { progress(StageProgress(phase: "tokenizing", done: position + 1, total: scored.count, unit: .count("items"))) }
             let (context, exampleIds) = prompt.context(for: item)
             examples.append(exampleIds)
             let pairs = item.choices.map {
@@ -67,7 +72,7 @@ public struct Evaluator {
                 placements.append(placed)
             }
         }
-        let lls = try scorer.logLikelihoods(requests)
+        let lls = try scorer.logLikelihoods(requests, progress: progress)
         let results = scored.indices.map { index in
             ItemResult(item: scored[index], logLikelihoods: placements[index].map { lls[$0.request][$0.continuation] },
                        exampleIds: examples[index])

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import ProgressReporting
 
 /// Sums the log-probabilities of continuation tokens given a shared prefix, reusing the prefix:
 /// each request's prefix runs once into its own key/value-cache slot, then every continuation
@@ -22,7 +23,8 @@ public struct LoglikelihoodScorer {
 
     /// The summed log-likelihood (natural log) of every continuation of every request.
     /// Each request's input (prefix + continuation without its last token) must fit the model.
-    public func logLikelihoods(_ requests: [ScoringRequest]) throws(ModelError) -> [[Double]] {
+    /// `progress` hears of every model step (phase "scoring", in tokens run through the model).
+    public func logLikelihoods(_ requests: [ScoringRequest], progress: ProgressHandler = { _ in }) throws(ModelError) -> [[Double]] {
         var results = requests.map { [Double](repeating: 0, count: $0.continuations.count) }
         let longest = requests.map { $0.inputLength }.max() ?? 0
         guard longest > 0 else { return results }
@@ -37,6 +39,13 @@ public struct LoglikelihoodScorer {
             }
         }
         let session = try InferenceSession(model: model, slotCount: slotCount, capacity: longest, maxTokensPerStep: maxTokensPerStep)
+        let tokensTotal = requests.reduce(0) { $0 + $1.tokensRun }
+        var tokensDone = 0
+        func stepped(_ tokens: Int) {
+            tokensDone += tokens
+            progress(StageProgress(phase: "scoring", done: tokensDone, total: tokensTotal, unit: .count("tokens")))
+        }
+        stepped(0)
         for batchStart in stride(from: 0, to: requests.count, by: slotCount) {
             let batch = Array(batchStart..<min(batchStart + slotCount, requests.count))
             // Prefill: every prefix, keeping the logits of each prefix's last token (they score
@@ -48,7 +57,7 @@ public struct LoglikelihoodScorer {
                                     targets: [], request: index, choice: nil))
             }
             var firstTokenRows: [Int: [Float]] = [:]
-            try run(pieces, session: session) { piece, row, logits in
+            try run(pieces, session: session, stepped: stepped) { piece, row, logits in
                 if piece.choice == nil { firstTokenRows[piece.request] = Array(logits[(row * vocab)..<((row + 1) * vocab)]) }
             }
             for index in batch {
@@ -67,7 +76,7 @@ public struct LoglikelihoodScorer {
                     pieces.append(Piece(slot: slot, start: requests[index].prefix.count, tokens: Array(continuation.dropLast()),
                                         scoredFrom: 0, targets: Array(continuation.dropFirst()), request: index, choice: choice))
                 }
-                try run(pieces, session: session) { piece, row, logits in
+                try run(pieces, session: session, stepped: stepped) { piece, row, logits in
                     guard let choice = piece.choice else { return }
                     results[piece.request][choice] += logProbability(of: piece.targets[piece.offsetInPiece(row)], in: logits, row: row, vocab: vocab)
                 }
@@ -97,8 +106,9 @@ public struct LoglikelihoodScorer {
     }
 
     /// Runs the pieces through as few steps as `maxTokensPerStep` allows and hands each logit
-    /// row to `consume` with the piece it belongs to (row index within the step's logits).
-    private func run(_ pieces: [Piece], session: InferenceSession,
+    /// row to `consume` with the piece it belongs to (row index within the step's logits);
+    /// `stepped` gets each step's token count.
+    private func run(_ pieces: [Piece], session: InferenceSession, stepped: (Int) -> Void,
                      consume: (Piece, Int, UnsafeBufferPointer<Float>) -> Void) throws(ModelError) {
         var queue = pieces[...]
         var carried: Piece?
@@ -125,6 +135,7 @@ public struct LoglikelihoodScorer {
                 }
             }
             let logits = try session.step(tokens: tokens, slots: slots, positions: positions, logitRows: logitRows)
+            stepped(tokens.count)
             for (index, piece) in stepPieces.enumerated() {
                 let end = index + 1 < stepPieces.count ? stepPieces[index + 1].rowBase : logitRows.count
                 for row in piece.rowBase..<end { consume(piece, row, logits) }
@@ -159,5 +170,11 @@ public struct ScoringRequest: Equatable, Sendable {
     /// Tokens the model must hold at once for the longest continuation.
     public var inputLength: Int {
         prefix.count + max(0, (continuations.map(\.count).max() ?? 0) - 1)
+    }
+
+    /// Tokens the scorer runs through the model for this request: the prefix once, then every
+    /// continuation without its last token.
+    var tokensRun: Int {
+        prefix.count + continuations.reduce(0) { $0 + max($1.count - 1, 0) }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import ProgressReporting
 
 /// Perplexity of texts the model never trained on, scored like the harness's
 /// `loglikelihood_rolling`: the text's tokens (no special tokens) follow the prefix token (BOS,
@@ -21,12 +22,16 @@ public struct PerplexityEvaluator {
         scorer = LoglikelihoodScorer(model: model)
     }
 
-    public func evaluate(texts: [(id: Int64, text: String)]) throws -> PerplexityScores {
+    /// Scores the texts. `progress` hears of every text tokenized (phase "tokenizing") and every
+    /// model step (phase "scoring", in tokens).
+    public func evaluate(texts: [(id: Int64, text: String)], progress: ProgressHandler = { _ in }) throws -> PerplexityScores {
         let window = model.config.maxPositions
         var requests: [ScoringRequest] = []
         var owners: [Int] = []
         var tokenCounts: [Int] = []
+        progress(StageProgress(phase: "tokenizing", done: 0, total: texts.count, unit: .count("texts")))
         for (index, text) in texts.enumerated() {
+            defer { progress(StageProgress(phase: "tokenizing", done: index + 1, total: texts.count, unit: .count("texts"))) }
             var ids = tokenizer.scoringIds(text.text, addSpecialTokens: false)
             if let bad = ids.first(where: { $0 < 0 || Int($0) >= model.config.vocabSize }) {
                 throw EvaluationError.vocabularyMismatch(tokenId: bad, vocabularySize: model.config.vocabSize)
@@ -42,7 +47,7 @@ public struct PerplexityEvaluator {
                 start = end
             }
         }
-        let lls = try scorer.logLikelihoods(requests)
+        let lls = try scorer.logLikelihoods(requests, progress: progress)
         var sums = [Double](repeating: 0, count: texts.count)
         for (request, owner) in owners.enumerated() { sums[owner] += lls[request][0] }
         let results = texts.indices.map { index in

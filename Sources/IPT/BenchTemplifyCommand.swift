@@ -49,7 +49,7 @@ struct BenchTemplifyCommand: ParsableCommand {
             let started = Date()
             var rendered = 0
             for chain in chains {
-                rendered += try TemplifyRenderer.templify(chain, catalog: catalog, seed: Int64(run)).text.utf8.count
+                rendered += try TemplifyRenderer.templify(chain, catalog: catalog, seed: Int64(run)).map(\.text.utf8.count).reduce(0, +)
             }
             let seconds = Date().timeIntervalSince(started)
             renderOnly.append(Double(chains.count) / seconds)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Evaluation
 import JSONLines
 import Model
+import ProgressReporting
 import Store
 
 struct EvalPerplexityCommand: ParsableCommand {
@@ -21,6 +22,8 @@ struct EvalPerplexityCommand: ParsableCommand {
     @Option(help: "Score only the first N held-out texts (by id).")
     var limit: Int?
 
+    @OptionGroup var progress: ProgressOptions
+
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
@@ -29,8 +32,11 @@ struct EvalPerplexityCommand: ParsableCommand {
         let store = try Store.open(path: database.db)
         let texts = try store.read { db in try EvaluationRepository.heldOutTexts(limit: limit, in: db) }
         if texts.isEmpty { throw EvaluationError.noHeldOutTexts }
+        let reporter = progress.reporter("eval perplexity")
+        defer { reporter.finish() }
         let (evaluated, model, tokenizer) = try subject.load(store: store)
-        let scores = try PerplexityEvaluator(model: model, tokenizer: tokenizer).evaluate(texts: texts)
+        let scores = try PerplexityEvaluator(model: model, tokenizer: tokenizer).evaluate(texts: texts, progress: reporter.report)
+        reporter.finish()
         let runId = try store.write { db in try EvaluationRepository.recordPerplexityRun(scores, model: evaluated, in: db) }
         var out = JSONWriter()
         out.object { o in

@@ -3,6 +3,7 @@ import Evaluation
 import Foundation
 import JSONLines
 import Model
+import ProgressReporting
 import Store
 
 struct EvalRunCommand: ParsableCommand {
@@ -38,6 +39,8 @@ struct EvalRunCommand: ParsableCommand {
     @Option(help: "Which items to score: test, validation or train.")
     var split: String = "test"
 
+    @OptionGroup var progress: ProgressOptions
+
     func validate() throws {
         if shots < 0 { throw ValidationError("--shots must be 0 or more") }
         if TaskSplit(rawValue: split) == nil { throw ValidationError("--split must be test, validation or train") }
@@ -60,9 +63,13 @@ struct EvalRunCommand: ParsableCommand {
             }
             return (task, try EvaluationRepository.items(taskId: task.id, in: db))
         }
+        let reporter = progress.reporter("eval")
+        defer { reporter.finish() }
         let (evaluated, model, tokenizer) = try subject.load(store: store)
         let scores = try Evaluator(model: model, tokenizer: tokenizer)
-            .evaluate(items: items, split: taskSplit, shots: shots, seed: seed, sampler: sampler, taskName: task.name)
+            .evaluate(items: items, split: taskSplit, shots: shots, seed: seed, sampler: sampler, taskName: task.name,
+                      progress: reporter.report)
+        reporter.finish()
         let runId = try store.write { db in
             try EvaluationRepository.recordRun(scores, task: task, model: evaluated, split: taskSplit, shots: shots, seed: seed, sampler: sampler, in: db)
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct IPT: ParsableCommand {
@@ -21,6 +22,28 @@ struct IPT: ParsableCommand {
             SnapshotCommand.self, TrainCommand.self, ModelCommand.self, EvalCommand.self, ReportCommand.self,
             BenchCommand.self,
         ])
+
+    /// Parses, then runs. A wrong command line (parsing or `validate()`) is answered with the
+    /// error and the usage. A command that fails while running prints its error alone: the
+    /// command line was fine, yet argument-parser would add the usage to a `ValidationError`
+    /// thrown from `run()`, so those are printed here; every other error (help requests, exit
+    /// codes, typed errors) goes the usual way, which prints no usage for them.
+    static func main() {
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            try command.run()
+        } catch let error as ValidationError {
+            printError("Error: " + error.message)
+            Foundation.exit(EXIT_FAILURE)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// The `--db PATH` option every command takes.

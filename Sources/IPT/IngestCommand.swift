@@ -1,6 +1,7 @@
 import ArgumentParser
 import Corpus
 import Foundation
+import ProgressReporting
 import Store
 
 struct IngestCommand: ParsableCommand {
@@ -38,6 +39,8 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Skip and report bad lines instead of rolling back their file.")
     var skipInvalid = false
 
+    @OptionGroup var progress: ProgressOptions
+
     func validate() throws {
         if let source, source.isEmpty { throw ValidationError("--source must not be empty") }
         if textField.isEmpty { throw ValidationError("--text-field must not be empty") }
@@ -53,12 +56,13 @@ struct IngestCommand: ParsableCommand {
         // Check every path before the database is even created.
         _ = try InputFile.expand(paths: paths)
         let store = try Store.open(path: database.db)
-        let bar = ProgressBar(label: "ingest")
+        let reporter = progress.reporter("ingest")
+        defer { reporter.finish() }
         let summary = try CorpusIngester(store: store, options: options).ingest(paths: paths) { progress in
-            bar.update(done: Double(progress.bytesDone), total: Double(progress.bytesTotal), unit: .bytes,
-                       extra: "\(progress.textsAdded) texts")
+            reporter.report(StageProgress(phase: "", done: progress.bytesDone, total: progress.bytesTotal, unit: .bytes,
+                                          detail: "\(progress.textsAdded) texts added"))
         }
-        bar.finish()
+        reporter.finish()
         for skipped in summary.skipped {
             let place = skipped.line.map { "line \($0) of \(skipped.path)" } ?? skipped.path
             printError("skipped \(place): \(skipped.message)")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Mixing
+import ProgressReporting
 import Store
 
 struct IngestInstructionsCommand: ParsableCommand {
@@ -30,13 +31,18 @@ struct IngestInstructionsCommand: ParsableCommand {
     @Flag(help: "Skip and report bad lines instead of adding nothing.")
     var skipInvalid = false
 
+    @OptionGroup var progress: ProgressOptions
+
     func validate() throws {
         if name.isEmpty { throw ValidationError("--name must not be empty") }
     }
 
     func run() throws {
         let store = try Store.open(path: database.db)
-        let summary = try InstructionIngester(store: store, skipInvalid: skipInvalid).ingest(path: path, name: name)
+        let reporter = progress.reporter("ingest-instructions")
+        defer { reporter.finish() }
+        let summary = try InstructionIngester(store: store, skipInvalid: skipInvalid).ingest(path: path, name: name, progress: reporter.report)
+        reporter.finish()
         for error in summary.skipped { printError("skipped: \(error.localizedDescription)") }
         print("instruction set \(name) (id \(summary.setId), \(summary.kind.rawValue)): \(summary.added) examples added, \(summary.duplicates) duplicates, \(summary.skipped.count) lines skipped")
     }

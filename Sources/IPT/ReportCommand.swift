@@ -1,5 +1,6 @@
 import ArgumentParser
 import Evaluation
+import ProgressReporting
 import Store
 
 struct ReportCommand: ParsableCommand {
@@ -21,6 +22,8 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Directory to write report.md and the SVG files into.", valueName: "dir"))
     var out: String
 
+    @OptionGroup var progress: ProgressOptions
+
     func validate() throws { _ = try runIds() }
 
     private func runIds() throws -> [Int64]? {
@@ -36,8 +39,11 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let store = try Store.open(path: database.db, mode: .readOnly)
         let ids = try runIds()
-        let report = try store.read { db in try EvaluationReport.build(runIds: ids, databasePath: database.db, in: db) }
-        try report.write(to: out)
+        let reporter = progress.reporter("report")
+        defer { reporter.finish() }
+        let report = try store.read { db in try EvaluationReport.build(runIds: ids, databasePath: database.db, in: db, progress: reporter.report) }
+        try report.write(to: out, progress: reporter.report)
+        reporter.finish()
         print("{\"report\": \"\(out)/report.md\", \"plots\": \(report.plots.count)}")
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Mixing
+import ProgressReporting
 import Store
 
 struct SnapshotCommand: ParsableCommand {
@@ -53,6 +54,8 @@ struct SnapshotCreateCommand: ParsableCommand {
     @Option(help: "Tokens per shard file, rounded down to whole sequences.")
     var shardTokens: Int = ShardWriter.defaultShardTokens
 
+    @OptionGroup var progress: ProgressOptions
+
     func validate() throws {
         if seqLen < 2 { throw ValidationError("--seq-len must be at least 2") }
         if shardTokens < seqLen { throw ValidationError("--shard-tokens must hold at least one sequence (--seq-len)") }
@@ -65,14 +68,12 @@ struct SnapshotCreateCommand: ParsableCommand {
         try LegacyTokenBlobs.moveToShards(store: store, shards: shards)
         let tok = try store.read { db in try StoredTokenizer.load(name: tokenizer, in: db) }
         let packing = Packing(sequenceLength: seqLen, bos: Packing.BOS(rawValue: bos) ?? .document)
-        let bar = ProgressBar(label: "snapshot")
+        let reporter = progress.reporter("snapshot create")
+        defer { reporter.finish() }
         let started = Date()
         let id = try Snapshot.create(store: store, mixture: mixture, tokenizer: tok, packing: packing, seed: seed, shards: shards,
-                                     shardTokens: shardTokens) { progress in
-            bar.update(done: Double(progress.itemsDone), total: Double(progress.itemsTotal), unit: .items,
-                       extra: String(format: "%.1fM tokens", Double(progress.tokensWritten) / 1e6))
-        }
-        bar.finish()
+                                     shardTokens: shardTokens, progress: reporter.report)
+        reporter.finish()
         let seconds = Date().timeIntervalSince(started)
         let (record, shardCount) = try store.read { db in
             (try MixingRepository.snapshot(id: id, in: db), try MixingRepository.snapshotShards(id: id, in: db).count)
@@ -85,7 +86,7 @@ struct SnapshotCreateCommand: ParsableCommand {
 struct SnapshotVerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Recompute a snapshot's manifest hash and tokens from the database.",
+        abstract: "Recompute a snapshot's manifest hash and tokens from the database and its shard files.",
         discussion: """
             Checks that every item's text still has the recorded hash, that the manifest hash \
             recomputes, that every shard file matches its SHA-256 and its index, that the token \
@@ -99,15 +100,16 @@ struct SnapshotVerifyCommand: ParsableCommand {
     @Argument(help: "The snapshot id.")
     var id: Int64
 
+    @OptionGroup var progress: ProgressOptions
+
     func run() throws {
         let store = try Store.open(path: database.db, mode: .readOnly)
         let record = try store.read { db in try MixingRepository.snapshot(id: id, in: db) }
         let tokenizer = try store.read { db in try StoredTokenizer.load(name: record.tokenizer, in: db) }
-        let bar = ProgressBar(label: "verify")
-        let manifest = try Snapshot.verify(store: store, id: id, tokenizer: tokenizer) { progress in
-            bar.update(done: Double(progress.itemsDone), total: Double(progress.itemsTotal), unit: .items)
-        }
-        bar.finish()
+        let reporter = progress.reporter("snapshot verify")
+        defer { reporter.finish() }
+        let manifest = try Snapshot.verify(store: store, id: id, tokenizer: tokenizer, progress: reporter.report)
+        reporter.finish()
         print("snapshot \(id) verifies: manifest \(manifest)")
     }
 }
@@ -136,6 +138,8 @@ struct SnapshotExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Output directory.", valueName: "dir"))
     var out: String
 
+    @OptionGroup var progress: ProgressOptions
+
     func validate() throws {
         if SnapshotExport.Format(rawValue: format) == nil { throw ValidationError("--format is jsonl, megatron or nanogpt") }
     }
@@ -144,7 +148,11 @@ struct SnapshotExportCommand: ParsableCommand {
         let store = try Store.open(path: database.db, mode: .readOnly)
         let record = try store.read { db in try MixingRepository.snapshot(id: id, in: db) }
         let shards = try Snapshot.shards(store: store, id: id)
-        let files = try SnapshotExport.write(shards: shards, snapshot: record, format: SnapshotExport.Format(rawValue: format) ?? .jsonl, to: out)
+        let reporter = progress.reporter("snapshot export")
+        defer { reporter.finish() }
+        let files = try SnapshotExport.write(shards: shards, snapshot: record, format: SnapshotExport.Format(rawValue: format) ?? .jsonl, to: out,
+                                             progress: reporter.report)
+        reporter.finish()
         for file in files { print(file) }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JSONLines
+import ProgressReporting
 import Store
 import Synthesis
 
@@ -45,6 +46,8 @@ struct SynthWorkerOptions: ParsableArguments {
     @Option(help: "OpenAI-compatible backend: retries of one request after connection errors, 429 or 5xx.")
     var retries = 6
 
+    @OptionGroup var progress: ProgressOptions
+
     func validate() throws {
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if !(leaseSeconds >= SynthesisWorker.leaseSecondsRange.lowerBound && leaseSeconds <= SynthesisWorker.leaseSecondsRange.upperBound) {
@@ -66,22 +69,23 @@ struct SynthWorkerOptions: ParsableArguments {
         }
     }
 
-    /// Works the run with a progress bar (pairs/s) and prints a summary line.
+    /// Works the run showing its progress (texts done of the run's, pairs written) and prints a summary line.
     /// `loaded` is a synthesizer already made for this run (a model loaded before the run was created).
     func work(store: Store, runId: Int64, loaded: (any Synthesizer)? = nil) throws {
         let run = try store.read { db in try SynthesisRepository.run(runId, in: db) }
         if run.backend == .openai { return try workPipelined(store: store, run: run) }
         let worker = SynthesisWorker(store: store, run: runId, synthesizer: try loaded ?? synthesizer(for: run),
                                      batchSize: batchSize, leaseSeconds: leaseSeconds)
-        let bar = ProgressBar(label: "synth")
+        let reporter = progress.reporter("synth")
+        defer { reporter.finish() }
         let start = Date()
         let startPairs = try store.read { db in try SynthesisRepository.progress(run: runId, in: db).pairs }
         let summary = try worker.work { progress in
             let rate = Double(progress.pairs - startPairs) / max(Date().timeIntervalSince(start), 1e-6)
-            bar.update(done: Double(progress.requestsDone + progress.requestsFailed), total: Double(progress.run.textsTotal),
-                       unit: .items, extra: String(format: "%d pairs  %.0f pairs/s", progress.pairs, rate))
+            reporter.report(StageProgress(phase: "", done: progress.requestsDone + progress.requestsFailed, total: progress.run.textsTotal,
+                                          unit: .count("texts"), detail: String(format: "%d pairs, %.0f pairs/s", progress.pairs, rate)))
         }
-        bar.finish()
+        reporter.finish()
         let rate = Double(summary.pairsWritten) / max(summary.seconds, 1e-6)
         printError(String(format: "run %lld: this worker completed %d requests (%d failed attempts), wrote %d pairs in %.2f s (%.1f pairs/s)",
                           runId, summary.requestsCompleted, summary.requestsFailed, summary.pairsWritten, summary.seconds, rate))
@@ -91,7 +95,7 @@ struct SynthWorkerOptions: ParsableArguments {
 
 extension SynthWorkerOptions {
     /// Works an OpenAI-compatible run over all its servers, each with its own window of
-    /// --concurrency requests; the bar shows texts/s, completion tokens/s and the ETA.
+    /// --concurrency requests; its progress shows texts/s, completion tokens/s, requests in flight and resting servers.
     func workPipelined(store: Store, run: SynthRun) throws {
         let servers = try serverURLs(run.backendReference).map {
             try OpenAICompletionsSynthesizer(baseURL: $0, model: run.model ?? "default", concurrency: concurrency,
@@ -100,13 +104,15 @@ extension SynthWorkerOptions {
         let worker = PipelinedSynthesisWorker(store: store, run: run.id, servers: servers, concurrencyPerServer: concurrency)
         worker.leaseSeconds = leaseSeconds
         worker.maxServerFailuresPerRequest = retries + 1
-        let bar = ProgressBar(label: "synth")
+        let reporter = progress.reporter("synth")
+        defer { reporter.finish() }
         let summary = try worker.work { p in
-            var extra = String(format: "%.1f texts/s  %.0f tok/s  %d in flight  %d pairs", p.textsPerSecond, p.tokensPerSecond, p.inFlight, p.run.pairs)
-            if !p.restingServers.isEmpty { extra += "  resting: " + p.restingServers.joined(separator: ", ") }
-            bar.update(done: Double(p.run.requestsDone + p.run.requestsFailed), total: Double(p.run.run.textsTotal), unit: .items, extra: extra)
+            var detail = String(format: "%.1f texts/s, %.0f tok/s, %d in flight, %d pairs", p.textsPerSecond, p.tokensPerSecond, p.inFlight, p.run.pairs)
+            if !p.restingServers.isEmpty { detail += ", resting: " + p.restingServers.joined(separator: ", ") }
+            reporter.report(StageProgress(phase: "", done: p.run.requestsDone + p.run.requestsFailed, total: p.run.run.textsTotal,
+                                          unit: .count("texts"), detail: detail))
         }
-        bar.finish()
+        reporter.finish()
         printError(String(format: "run %lld: this worker completed %d requests (%d failed attempts), wrote %d pairs in %.2f s (%.1f requests/s, %.0f completion tokens/s)",
                           run.id, summary.requestsCompleted, summary.requestsFailed, summary.pairsWritten, summary.seconds,
                           Double(summary.requestsCompleted) / max(summary.seconds, 1e-6), Double(summary.completionTokens) / max(summary.seconds, 1e-6)))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRDB
+import ProgressReporting
 import Store
 import Templating
 
@@ -49,9 +50,14 @@ struct TemplifyRunCommand: ParsableCommand {
     @Flag(help: "Delete this run's texts for this seed and write them anew.")
     var replace = false
 
+    @OptionGroup var progress: ProgressOptions
+
     func run() throws {
         let store = try Store.open(path: database.db)
-        let summary = try Templify.run(store: store, run: runId, seed: seed, replace: replace)
+        let reporter = progress.reporter("templify")
+        defer { reporter.finish() }
+        let summary = try Templify.run(store: store, run: runId, seed: seed, replace: replace, progress: reporter.report)
+        reporter.finish()
         let modes = summary.modes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         print("run \(summary.run), seed \(summary.seed): \(summary.chains) chains → \(summary.written) texts written, \(summary.kept) kept"
             + (summary.replaced > 0 ? ", \(summary.replaced) replaced" : ""))
@@ -85,10 +91,18 @@ struct TemplifyShowCommand: ParsableCommand {
                 print(row.text)
                 return
             }
-            let rebuilt = try TemplifyRepository.rebuild(row, in: db)
-            print("augmented text \(row.id): run \(row.runId), seed \(row.seed), chain of request \(row.firstRequestId)")
-            print("mode: \(row.mode)\(row.inverted ? ", inverted" : ""); \(row.text.utf8.count) bytes")
-            print("rebuild from row: \(rebuilt.text == row.text ? "identical" : "DIFFERENT (the row, its pairs or templates changed)")")
+            // A row whose pairs changed so that it no longer renders as one text cannot match.
+            var rebuiltText: String?
+            do {
+                rebuiltText = try TemplifyRepository.rebuild(row, in: db).text
+            } catch TemplateError.rebuildMismatch {
+                rebuiltText = nil
+            }
+            print("augmented text \(row.id): run \(row.runId), seed \(row.seed), chain of request \(row.firstRequestId), part \(row.part)")
+            let frame = [row.inverted ? "inverted" : nil, row.bareText ? "bare text" : nil, row.noHeader ? "no header" : nil,
+                         row.hiddenOptions ? "options hidden" : nil].compactMap { $0 }
+            print("mode: \(row.mode)\(frame.isEmpty ? "" : ", " + frame.joined(separator: ", ")); \(row.text.utf8.count) bytes")
+            print("rebuild from row: \(rebuiltText == row.text ? "identical" : "DIFFERENT (the row, its pairs or templates changed)")")
             print("\nraw texts:")
             var rawTexts = TextTable(columns: ["position", "raw_text_id", "external_id", "chars", "start"])
             for link in try Row.fetchAll(db, sql: """

@@ -2,6 +2,7 @@ import ArgumentParser
 import Corpus
 import Foundation
 import JSONLines
+import ProgressReporting
 import Store
 import Tokenization
 
@@ -51,6 +52,8 @@ struct TokenizerTrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the tokenizer.json here (atomically).", valueName: "file.json"))
     var out: String?
 
+    @OptionGroup var progress: ProgressOptions
+
     func validate() throws {
         if name.isEmpty { throw ValidationError("--name must not be empty") }
         if vocabSize < 1 { throw ValidationError("--vocab-size must be positive") }
@@ -66,7 +69,11 @@ struct TokenizerTrainCommand: ParsableCommand {
         }
         let started = Date()
         let trainer = BPETrainer(vocabularySize: vocabSize, specialTokens: specialTokens)
-        let (tokenizer, training) = try CorpusTraining.train(store: store, source: source, split: split, trainer: trainer)
+        let reporter = progress.reporter("tokenizer train")
+        defer { reporter.finish() }
+        let (tokenizer, training) = try CorpusTraining.train(store: store, source: source, split: split, trainer: trainer,
+                                                             progress: reporter.report)
+        reporter.finish()
         let json = try tokenizer.jsonText()
         let record = try store.write { db in
             try TokenizerRepository.insert(name: name, json: json, origin: .trained, training: training, in: db)

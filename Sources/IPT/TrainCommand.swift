@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Mixing
 import Model
+import ProgressReporting
 import Store
 import Tokenization
 import Training
@@ -89,6 +90,8 @@ struct TrainRunCommand: ParsableCommand {
     @Option(help: "Checkpoint every N steps (0: only at the end).")
     var checkpointEvery: Int?
 
+    @OptionGroup var progress: ProgressOptions
+
     func validate() throws {
         guard mode == "pretrain" || mode == "synthesizer" else { throw ValidationError("--mode is pretrain or synthesizer") }
         if mode == "pretrain" && snapshot == nil { throw ValidationError("pretrain mode needs --snapshot ID") }
@@ -166,9 +169,11 @@ struct TrainRunCommand: ParsableCommand {
         let runId = run.id ?? 0
         printError("run \(runId): \(mode), \(data.sequenceCount) sequences of \(data.sequenceLength), \(trainConfig.tokensPerStep) tokens/step, \(trainer.model.layout.totalCount) parameters")
         let loop = TrainingLoop(store: store, runId: runId, outDirectory: out)
+        // Training keeps its own progress: one line per step, with loss and learning rate.
         try loop.run(trainer, stopAt: stopAt) { metrics, eta in
+            guard !progress.quiet else { return }
             printError(String(format: "step %d/%d  loss %.4f  lr %.2e  norm %.3f  %.0f tok/s  ETA %@", metrics.step, trainConfig.steps, metrics.loss,
-                              metrics.learningRate, metrics.gradientNorm, metrics.tokensPerSecond, formatDuration(eta)))
+                              metrics.learningRate, metrics.gradientNorm, metrics.tokensPerSecond, ProgressText.duration(eta)))
         }
         print("run \(runId) done: \(out)/\(Checkpoint.directoryName(step: trainer.stepCount))")
     }
@@ -201,15 +206,7 @@ struct TrainRunCommand: ParsableCommand {
 
     func checkVocabulary(_ dataVocabulary: Int, _ modelVocabulary: Int) throws {
         if dataVocabulary > modelVocabulary {
-            throw ValidationError("the data's tokenizer has \(dataVocabulary) ids but the model only \(modelVocabulary); use a config with a larger vocabSize")
+            throw TrainingError.vocabularyTooLarge(tokenizerIds: dataVocabulary, modelVocabulary: modelVocabulary)
         }
     }
-}
-
-func formatDuration(_ seconds: Double) -> String {
-    guard seconds.isFinite else { return "?" }
-    let s = Int(seconds.rounded())
-    if s >= 3600 { return "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" }
-    if s >= 60 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
-    return "\(s)s"
 }

@@ -29,6 +29,11 @@ public struct JSONWriter: Sendable {
         }
     }
 
+    /// A double, or null where there is none.
+    public mutating func double(orNull value: Double?) {
+        if let value { double(value) } else { null() }
+    }
+
     public mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
         var value = value

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import JSONLines
+import ProgressReporting
 import Store
 
 /// Reads a JSONL file of instruction data into a new named set, in one transaction: a bad
@@ -26,7 +27,9 @@ public struct InstructionIngester {
         self.skipInvalid = skipInvalid
     }
 
-    public func ingest(path: String, name: String) throws -> Summary {
+    /// `progress` hears of every line parsed (phase "reading", in bytes) and every example
+    /// stored ("storing").
+    public func ingest(path: String, name: String, progress: ProgressHandler = { _ in }) throws -> Summary {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InstructionDataError.unreadable(path: path, reason: "no such file or not readable")
         }
@@ -35,8 +38,11 @@ public struct InstructionIngester {
         var skipped: [InstructionDataError] = []
         var kind: InstructionExample.Kind?
         var lineNumber = 0
+        progress(StageProgress(phase: "reading", done: 0, total: bytes.count, unit: .bytes))
         for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
+            progress(StageProgress(phase: "reading", done: min(line.endIndex + 1, bytes.count), total: bytes.count, unit: .bytes,
+                                   detail: "\(lineNumber) lines"))
             var lineBytes = Array(line)
             if lineBytes.last == 0x0D { lineBytes.removeLast() }
             if lineBytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
@@ -55,7 +61,11 @@ public struct InstructionIngester {
         return try store.write { db in
             let setId = try MixingRepository.createInstructionSet(name: name, kind: kind, path: path, in: db)
             var added = 0
-            for (line, example) in examples where try MixingRepository.insertExample(example, setId: setId, line: line, in: db) { added += 1 }
+            for (index, (line, example)) in examples.enumerated() {
+                progress(StageProgress(phase: "storing", done: index, total: examples.count, unit: .count("examples")))
+                if try MixingRepository.insertExample(example, setId: setId, line: line, in: db) { added += 1 }
+            }
+            progress(StageProgress(phase: "storing", done: examples.count, total: examples.count, unit: .count("examples")))
             return Summary(setId: setId, kind: kind, added: added, duplicates: examples.count - added, skipped: skipped)
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ProgressReporting
 import Store
 
 /// One item a mixture component selects: where it lives and its text.
@@ -189,8 +190,11 @@ public enum MixingRepository {
 
     // MARK: Snapshots
 
+    /// Stores a snapshot, its items and its shards; `progress` hears of every item row
+    /// stored (phase "storing").
     public static func insertSnapshot(mixtureId: Int64, tokenizer: SnapshotTokenizer, packing: Packing, seed: Int64, items: [SnapshotItem],
-                                      shards: [TokenShard], tokenCount: Int, manifest: String, tokensSHA256: String, in db: Database) throws -> Int64 {
+                                      shards: [TokenShard], tokenCount: Int, manifest: String, tokensSHA256: String, in db: Database,
+                                      progress: ProgressHandler = { _ in }) throws -> Int64 {
         try db.execute(sql: """
             INSERT INTO snapshots (mixture_id, tokenizer, tokenizer_sha256, vocab_size, seq_len, seed, packing_json, item_count,
                                    token_count, sequence_count, manifest_sha256, tokens_sha256)
@@ -198,9 +202,11 @@ public enum MixingRepository {
             """, arguments: [mixtureId, tokenizer.name, tokenizer.identity, tokenizer.vocabSize, packing.sequenceLength, seed, packing.json,
                              items.count, tokenCount, tokenCount / packing.sequenceLength, manifest, tokensSHA256])
         let id = db.lastInsertedRowID
+        progress(StageProgress(phase: "storing", done: 0, total: items.count, unit: .count("items")))
         let statement = try db.makeStatement(sql: "INSERT INTO snapshot_items (snapshot_id, position, kind, ref_id, sha256, token_count) VALUES (?, ?, ?, ?, ?, ?)")
         for (position, item) in items.enumerated() {
             try statement.execute(arguments: [id, position, item.kind.rawValue, item.refId, item.sha256, item.tokenCount])
+            progress(StageProgress(phase: "storing", done: position + 1, total: items.count, unit: .count("items")))
         }
         try insertShards(shards, snapshot: id, in: db)
         return id
@@ -250,6 +256,13 @@ public enum MixingRepository {
     public static func replaceLegacyTokenBlob(id: Int64, with shards: [TokenShard], in db: Database) throws {
         try insertShards(shards, snapshot: id, in: db)
         try db.execute(sql: "DELETE FROM snapshot_token_blobs WHERE snapshot_id = ?", arguments: [id])
+    }
+
+    /// The newest snapshot of a mixture, if it has one.
+    public static func latestSnapshotId(mixture name: String, in db: Database) throws -> Int64? {
+        try Int64.fetchOne(db, sql: """
+            SELECT s.id FROM snapshots s JOIN mixtures m ON m.id = s.mixture_id WHERE m.name = ? ORDER BY s.id DESC LIMIT 1
+            """, arguments: [name])
     }
 
     public static func snapshot(id: Int64, in db: Database) throws -> SnapshotRecord {

@@ -32,6 +32,9 @@ public final class ShardWriter {
     private var streamHasher = SHA256()
     private var narrow: [UInt16] = []
 
+    /// Shards closed so far (the one being written is not counted until it is full or finished).
+    public var shardsWritten: Int { shards.count }
+
     /// Default shard size: 2^27 tokens (256 MiB of uint16), rounded down to whole sequences.
     public static let defaultShardTokens = 1 << 27
 

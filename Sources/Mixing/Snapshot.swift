@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import ProgressReporting
 import Randomness
 import Store
 
@@ -111,9 +112,12 @@ public enum Snapshot {
     /// row, items and shards in one write transaction. Memory holds one chunk of texts, the
     /// item list and a write buffer, whatever the snapshot's size. On any failure no snapshot
     /// row exists and the shard files this build made that no snapshot records are removed.
+    /// `progress` hears of every component read (phase "reading"), every item tokenized and
+    /// packed, with the tokens packed and the shards written so far ("tokenizing"), and every
+    /// item row stored ("storing").
     public static func create(store: Store, mixture: String, tokenizer: SnapshotTokenizer, packing: Packing, seed: Int64,
                               shards: ShardStore? = nil, shardTokens: Int = ShardWriter.defaultShardTokens,
-                              progress: ((SnapshotBuildProgress) -> Void)? = nil) throws -> Int64 {
+                              progress: ProgressHandler = { _ in }) throws -> Int64 {
         let shardStore = try shards ?? ShardStore(databasePath: store.path)
         shardStore.removeStaleTemporaries()
         let writer = try ShardWriter(store: shardStore, dtype: .forVocabulary(tokenizer.vocabSize),
@@ -121,13 +125,22 @@ public enum Snapshot {
         do {
             let (mixtureId, items, written) = try store.read { db in
                 let (mixtureId, components) = try MixingRepository.components(mixture: mixture, in: db)
-                let candidates = try components.map { try MixingRepository.candidateReferences($0, in: db) }
+                var candidates: [[ItemReference]] = []
+                for component in components {
+                    progress(StageProgress(phase: "reading", done: candidates.count, total: components.count, unit: .count("components")))
+                    candidates.append(try MixingRepository.candidateReferences(component, in: db))
+                }
+                progress(StageProgress(phase: "reading", done: candidates.count, total: components.count, unit: .count("components")))
                 let references = select(components: components, candidates: candidates, seed: UInt64(bitPattern: seed))
                 guard !references.isEmpty else { throw MixingError.emptyMixture(name: mixture) }
                 var stream = PackingStream(packing: packing, bosId: tokenizer.bosId, eosId: tokenizer.eosId)
                 var items: [SnapshotItem] = []
                 items.reserveCapacity(references.count)
-                var report = SnapshotBuildProgress(itemsDone: 0, itemsTotal: references.count, tokensWritten: 0)
+                func packed() {
+                    progress(StageProgress(phase: "tokenizing", done: items.count, total: references.count, unit: .count("items"),
+                                           detail: "\(stream.emittedTokens) tokens packed, \(writer.shardsWritten) shards written"))
+                }
+                packed()
                 for start in stride(from: 0, to: references.count, by: itemsPerChunk) {
                     let chunk = references[start..<min(start + itemsPerChunk, references.count)]
                     let texts = try chunk.map { reference in
@@ -140,12 +153,12 @@ public enum Snapshot {
                         let ids = try encode(text, tokenizer: tokenizer)
                         items.append(SnapshotItem(kind: reference.kind, refId: reference.refId, sha256: textSHA256(text), tokenCount: ids.count))
                         try stream.append(ids) { sequence in try writer.write(sequence) }
+                        packed()
                     }
-                    report.itemsDone = items.count
-                    report.tokensWritten = stream.emittedTokens
-                    progress?(report)
                 }
-                return (mixtureId, items, try writer.finish())
+                let written = try writer.finish()
+                packed()
+                return (mixtureId, items, written)
             }
             guard written.tokenCount > 0 else {
                 throw MixingError.tooFewTokens(snapshot: "mixture \(mixture)", tokens: items.reduce(0) { $0 + $1.tokenCount }, sequenceLength: packing.sequenceLength)
@@ -154,7 +167,7 @@ public enum Snapshot {
             return try store.write { db in
                 try MixingRepository.insertSnapshot(mixtureId: mixtureId, tokenizer: tokenizer, packing: packing, seed: seed, items: items,
                                                     shards: written.shards, tokenCount: written.tokenCount, manifest: manifest,
-                                                    tokensSHA256: written.tokensSHA256, in: db)
+                                                    tokensSHA256: written.tokensSHA256, in: db, progress: progress)
             }
         } catch {
             writer.abandon()
@@ -193,9 +206,11 @@ public enum Snapshot {
     /// recompute, every shard file must match its SHA-256 and size, the token stream must
     /// match `tokens_sha256`, and — given the tokenizer — re-tokenizing and re-packing the
     /// items must give the same tokens. Streams: memory does not grow with the snapshot.
-    /// Returns the manifest hash.
+    /// Returns the manifest hash. `progress` hears of the shard bytes hashed (phase "checking
+    /// shards"), the stream's tokens hashed ("hashing tokens") and every item checked and,
+    /// given the tokenizer, re-tokenized and compared ("checking items").
     @discardableResult
-    public static func verify(store: Store, id: Int64, tokenizer: SnapshotTokenizer?, progress: ((SnapshotBuildProgress) -> Void)? = nil) throws -> String {
+    public static func verify(store: Store, id: Int64, tokenizer: SnapshotTokenizer?, progress: ProgressHandler = { _ in }) throws -> String {
         let shards = try shards(store: store, id: id)
         return try store.read { db in
             let record = try MixingRepository.snapshot(id: id, in: db)
@@ -203,9 +218,20 @@ public enum Snapshot {
             if let tokenizer, tokenizer.identity != record.tokenizerSHA256 {
                 throw MixingError.verificationFailed(snapshot: id, reason: "it was made with tokenizer \(record.tokenizerSHA256), not \(tokenizer.identity)")
             }
+            let shardBytes = shards.shards.reduce(0) { $0 + $1.byteCount }
+            var bytesHashed = 0
+            func hashedBytes(shardsDone: Int) {
+                progress(StageProgress(phase: "checking shards", done: bytesHashed, total: shardBytes, unit: .bytes,
+                                       detail: "\(shardsDone) of \(shards.shards.count) shards"))
+            }
+            hashedBytes(shardsDone: 0)
             for index in shards.shards.indices {
                 var hasher = SHA256()
-                try shards.forEachByteChunk(ofShard: index) { hasher.update(bufferPointer: $0) }
+                try shards.forEachByteChunk(ofShard: index) { chunk in
+                    hasher.update(bufferPointer: chunk)
+                    bytesHashed += chunk.count
+                    hashedBytes(shardsDone: index)
+                }
                 let shard = shards.shards[index]
                 guard hex(hasher.finalize()) == shard.sha256 else {
                     throw MixingError.verificationFailed(snapshot: id, reason: "shard \(shard.binPath(relativeTo: shards.base)) does not match its SHA-256")
@@ -213,15 +239,22 @@ public enum Snapshot {
                 let indexPath = shard.indexPath(relativeTo: shards.base)
                 let expected = MegatronIndex.sha256(sequenceCount: shard.tokenCount / record.packing.sequenceLength,
                                                     sequenceLength: record.packing.sequenceLength, dtype: shard.dtype)
-                guard let index = FileManager.default.contents(atPath: indexPath), hex(SHA256.hash(data: index)) == expected else {
+                guard let indexFile = FileManager.default.contents(atPath: indexPath), hex(SHA256.hash(data: indexFile)) == expected else {
                     throw MixingError.verificationFailed(snapshot: id, reason: "shard index \(indexPath) is missing or not the index of its .bin")
                 }
+                hashedBytes(shardsDone: index + 1)
             }
             guard shards.tokenCount == record.tokenCount else {
                 throw MixingError.verificationFailed(snapshot: id, reason: "the shards hold \(shards.tokenCount) tokens, recorded \(record.tokenCount)")
             }
             var streamHasher = SHA256()
-            try shards.forEachTokenChunk { chunk in streamHasher.update(bufferPointer: UnsafeRawBufferPointer(chunk)) }
+            var tokensHashed = 0
+            progress(StageProgress(phase: "hashing tokens", done: 0, total: shards.tokenCount, unit: .count("tokens")))
+            try shards.forEachTokenChunk { chunk in
+                streamHasher.update(bufferPointer: UnsafeRawBufferPointer(chunk))
+                tokensHashed += chunk.count
+                progress(StageProgress(phase: "hashing tokens", done: tokensHashed, total: shards.tokenCount, unit: .count("tokens")))
+            }
             guard hex(streamHasher.finalize()) == record.tokensSHA256 else {
                 throw MixingError.verificationFailed(snapshot: id, reason: "the shards' tokens do not match tokens_sha256")
             }
@@ -229,7 +262,11 @@ public enum Snapshot {
             let reader = SequentialTokenReader(shards: shards)
             var stream = PackingStream(packing: record.packing, bosId: tokenizer?.bosId ?? 0, eosId: tokenizer?.eosId ?? 0)
             var sequenceIndex = 0
-            var report = SnapshotBuildProgress(itemsDone: 0, itemsTotal: items.count, tokensWritten: 0)
+            func checked(_ done: Int) {
+                progress(StageProgress(phase: "checking items", done: done, total: items.count, unit: .count("items"),
+                                       detail: tokenizer == nil ? "" : "\(sequenceIndex) sequences re-packed and matched"))
+            }
+            checked(0)
             for (position, item) in items.enumerated() {
                 guard let text = try MixingRepository.itemText(kind: item.kind, refId: item.refId, in: db) else {
                     throw MixingError.verificationFailed(snapshot: id, reason: "item \(position) (\(item.kind.rawValue) \(item.refId)) no longer exists")
@@ -245,11 +282,7 @@ public enum Snapshot {
                         sequenceIndex += 1
                     }
                 }
-                if position % itemsPerChunk == 0 || position == items.count - 1 {
-                    report.itemsDone = position + 1
-                    report.tokensWritten = sequenceIndex * record.packing.sequenceLength
-                    progress?(report)
-                }
+                checked(position + 1)
             }
             if tokenizer != nil, sequenceIndex != shards.sequenceCount {
                 throw MixingError.verificationFailed(snapshot: id, reason: "re-packing gives \(sequenceIndex) sequences, the shards hold \(shards.sequenceCount)")
@@ -261,13 +294,4 @@ public enum Snapshot {
             return manifest
         }
     }
-}
-
-/// How far a snapshot build or verification is: items read, tokens packed.
-///
-///     progress: { p in print(p.itemsDone, "/", p.itemsTotal, p.tokensWritten) }
-public struct SnapshotBuildProgress: Sendable, Equatable {
-    public var itemsDone: Int
-    public var itemsTotal: Int
-    public var tokensWritten: Int
 }

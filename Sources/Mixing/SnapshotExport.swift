@@ -1,5 +1,6 @@
 import Foundation
 import JSONLines
+import ProgressReporting
 
 /// Writes a snapshot's packed sequences in formats other trainers read, each with
 /// `manifest.json` (the manifest hash, tokenizer, vocabulary and sequence length) beside it:
@@ -19,8 +20,11 @@ public enum SnapshotExport {
     static let indexMagic = MegatronIndex.magic
 
     /// Writes the export into `directory` (created if needed); returns the files written.
+    /// `progress` hears of the sequences written (phase "writing"): each one converted to
+    /// JSON, or, for the binary formats, as many as the shard bytes copied so far hold.
     @discardableResult
-    public static func write(shards: SnapshotShards, snapshot: SnapshotRecord, format: Format, to directory: String) throws -> [String] {
+    public static func write(shards: SnapshotShards, snapshot: SnapshotRecord, format: Format, to directory: String,
+                             progress: ProgressHandler = { _ in }) throws -> [String] {
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             throw MixingError.writeFailed(path: directory, reason: error.localizedDescription)
         }
@@ -29,14 +33,21 @@ public enum SnapshotExport {
         guard dtypes.count <= 1 else { throw MixingError.malformedShard(path: shards.base, reason: "the snapshot's shards mix token widths") }
         let dtype = dtypes.first ?? .forVocabulary(snapshot.vocabSize)
         var files: [String] = []
+        func wrote(_ sequences: Int) {
+            progress(StageProgress(phase: "writing", done: sequences, total: shards.sequenceCount, unit: .count("sequences")))
+        }
+        wrote(0)
         switch format {
         case .jsonl:
             let sink = try AtomicFileSink(temporaryPath: directory + "/.snapshot.jsonl.tmp-\(getpid())")
             let reader = SequentialTokenReader(shards: shards)
+            var written = 0
             while let sequence = try reader.next(count: L) {
                 var out = JSONWriter()
                 out.object { o in o.member("input_ids") { $0.array(ofIntegers: sequence[...]) } }
                 try (out.bytes + [0x0A]).withUnsafeBytes { raw in try sink.append(raw) }
+                written += 1
+                wrote(written)
             }
             files.append(try sink.commit { _ in directory + "/snapshot.jsonl" }.path)
         case .megatron:
@@ -44,15 +55,16 @@ public enum SnapshotExport {
             if shards.shards.count == 1, link(shards.shards[0].binPath(relativeTo: shards.base), bin, replacing: true),
                link(shards.shards[0].indexPath(relativeTo: shards.base), idx, replacing: true) {
                 files += [bin, idx]
+                wrote(shards.sequenceCount)
             } else {
-                files.append(try concatenate(shards, to: bin))
+                files.append(try concatenate(shards, to: bin, progress: wrote))
                 let index = try AtomicFileSink(temporaryPath: directory + "/.snapshot.idx.tmp-\(getpid())")
                 try MegatronIndex.write(sequenceCount: shards.sequenceCount, sequenceLength: L, dtype: dtype, to: index)
                 files.append(try index.commit { _ in idx }.path)
             }
         case .nanogpt:
             // uint16 shards are nanoGPT's uint16; int32 shards hold non-negative ids, which are the same bytes as uint32.
-            files.append(try concatenate(shards, to: directory + "/train.bin"))
+            files.append(try concatenate(shards, to: directory + "/train.bin", progress: wrote))
         }
         var meta = JSONWriter()
         meta.object { o in
@@ -82,11 +94,20 @@ public enum SnapshotExport {
         return true
     }
 
-    /// Streams every shard's `.bin` bytes, in order, into one file written atomically.
-    static func concatenate(_ shards: SnapshotShards, to path: String) throws -> String {
+    /// Streams every shard's `.bin` bytes, in order, into one file written atomically;
+    /// `progress` hears of the whole sequences copied so far after every chunk.
+    static func concatenate(_ shards: SnapshotShards, to path: String, progress: (Int) -> Void) throws -> String {
         let sink = try AtomicFileSink(temporaryPath: (path as NSString).deletingLastPathComponent + "/.\((path as NSString).lastPathComponent).tmp-\(getpid())")
+        var sequencesBefore = 0
         for index in shards.shards.indices {
-            try shards.forEachByteChunk(ofShard: index) { try sink.append($0) }
+            let sequenceBytes = shards.shards[index].dtype.width * shards.sequenceLength
+            var copied = 0
+            try shards.forEachByteChunk(ofShard: index) { chunk in
+                try sink.append(chunk)
+                copied += chunk.count
+                progress(sequencesBefore + copied / sequenceBytes)
+            }
+            sequencesBefore += shards.shards[index].tokenCount / shards.sequenceLength
         }
         return try sink.commit { _ in path }.path
     }

@@ -4,8 +4,8 @@ import Foundation
 /// file beside the target, fsync, then rename.
 ///
 ///     try AtomicFile.write(bytes, to: "out/model.safetensors")
-enum AtomicFile {
-    static func write(_ bytes: [UInt8], to path: String) throws(ModelError) {
+public enum AtomicFile {
+    public static func write(_ bytes: [UInt8], to path: String) throws(ModelError) {
         try write(to: path) { (fd: Int32) throws(ModelError) in
             let result: Result<Void, ModelError> = bytes.withUnsafeBytes { raw in Result { () throws(ModelError) in try writeAll(fd, raw, path: path) } }
             try result.get()

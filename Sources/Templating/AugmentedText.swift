@@ -16,9 +16,15 @@ public struct AugmentedText: Codable, FetchableRecord, PersistableRecord, Sendab
     public var id: Int64
     public var runId: Int64
     public var firstRequestId: Int64
+    /// Which of its chain's texts: 0 the formatted text, then each pair-less entry's raw text.
+    public var part: Int
     public var seed: Int64
+    /// A `ComprehensionMode` raw value, or `raw` for an entry kept as its raw text.
     public var mode: String
     public var inverted: Bool
+    public var bareText: Bool
+    public var noHeader: Bool
+    public var hiddenOptions: Bool
     public var templateIds: String
     public var optionOrders: String
     public var requestIds: String

@@ -2,7 +2,8 @@
 /// them with: Classic 95 / Dialog 5, or — when every entry has at least two usable pairs —
 /// Classic 80 / Dialog, Numbered, Inline few-shot, Next-turn dialog 5 each.
 ///
-///     ComprehensionMode.weights(richChain: true)   // [(.classic, 80), (.dialog, 5), ...]
+///     let (mode, inverted) = ComprehensionMode.draw(generator.nextUnitDouble(), richChain: true)
+///     ComprehensionMode.weights(richChain: false)   // [(.classic, 95), (.dialog, 5)]
 public enum ComprehensionMode: String, Sendable, CaseIterable, Codable {
     /// The text, then its pairs each as question + answer.
     case classic
@@ -15,7 +16,10 @@ public enum ComprehensionMode: String, Sendable, CaseIterable, Codable {
     /// The text opens the first user turn, with the first question; the rest follow as turns.
     case nextTurnDialog = "next_turn_dialog"
 
-    /// Chance that a chain is inverted (pairs before the text), drawn for every chain.
+    /// `augmented_texts.mode` of an entry without usable pairs, stored as its raw text.
+    public static let rawMode = "raw"
+
+    /// Share of all chains that are inverted (pairs before the text).
     public static let inversionProbability = 0.05
 
     public static func weights(richChain: Bool) -> [(mode: ComprehensionMode, weight: Double)] {
@@ -24,7 +28,21 @@ public enum ComprehensionMode: String, Sendable, CaseIterable, Codable {
             : [(.classic, 95), (.dialog, 5)]
     }
 
-    /// Whether the text can move after the pairs: in next-turn dialog the text is part of the
-    /// first turn, so that mode is never inverted.
-    public var canInvert: Bool { self != .nextTurnDialog }
+    /// The mode and the inversion from one uniform draw `u` in [0, 1), as the reference does:
+    /// it draws both from the same fresh random stream, so the inversion (`u` < 0.05) always
+    /// falls inside Classic's share (the first 80 or 95%) and only Classic texts are inverted.
+    public static func draw(_ u: Double, richChain: Bool) -> (mode: ComprehensionMode, inverted: Bool) {
+        let weights = weights(richChain: richChain)
+        let total = weights.map(\.weight).reduce(0, +)
+        var cumulative = 0.0
+        var mode = weights[weights.count - 1].mode
+        for (candidate, weight) in weights {
+            cumulative += weight / total
+            if u < cumulative {
+                mode = candidate
+                break
+            }
+        }
+        return (mode, u < inversionProbability && mode == .classic)
+    }
 }

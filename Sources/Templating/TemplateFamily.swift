@@ -11,6 +11,10 @@ public enum TemplateFamily: String, Sendable, CaseIterable, Codable, Comparable 
     case qaOptions = "qa_options"
     case qaCot = "qa_cot"
     case qaOptionsCot = "qa_options_cot"
+    /// A multiple-choice question shown without its options, answered by the option's text.
+    case qaOptionsHidden = "qa_options_hidden"
+    /// How an inline few-shot example's chain of thought follows its answer.
+    case cotExplanation = "cot_explanation"
     /// How the options of a multiple-choice question are listed and how its answer is given.
     case optionStyle = "option_style"
     /// How an option meaning "none of the above" is phrased.
@@ -21,7 +25,7 @@ public enum TemplateFamily: String, Sendable, CaseIterable, Codable, Comparable 
     case comprehensionStart = "comprehension_start"
     /// Between two formatted pairs of the same text (classic mode).
     case pairSeparator = "pair_separator"
-    /// Between two entries of a chain.
+    /// Between two entries of a chain: newlines only, as in the reference.
     case chainSeparator = "chain_separator"
     /// Who speaks in the dialog modes.
     case dialogSpeakers = "dialog_speakers"
@@ -53,6 +57,8 @@ public enum TemplateFamily: String, Sendable, CaseIterable, Codable, Comparable 
         case .qaOptions: return qa(question: ["question", "options"], answer: ["answer"])
         case .qaCot: return qa(question: ["question"], answer: ["cot", "answer"])
         case .qaOptionsCot: return qa(question: ["question", "options"], answer: ["cot", "answer"])
+        case .qaOptionsHidden: return qa(question: ["question"], answer: ["answer"])
+        case .cotExplanation: return [Part(name: "text", placeholders: ["cot"], required: ["cot"])]
         case .optionStyle:
             return literal("start", "item_separator", "end")
                 + [Part(name: "names", placeholders: [], required: []),

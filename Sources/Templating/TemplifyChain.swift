@@ -59,6 +59,27 @@ public struct TemplifyPair: Sendable, Equatable {
         self.analysis = PairAnalysis(pair)
     }
 
-    /// The pair's kind, or nil when it is unusable.
-    public var kind: PairKindName? { PairKindName(rawValue: analysis.kind.rawValue) }
+    /// The pair's kind, or nil when it is unusable: malformed, or a multiple-choice question
+    /// whose answer is none of its options (and not a "none of the above" answer), which the
+    /// reference drops rather than print an answer the options do not offer.
+    public var kind: PairKindName? {
+        guard let kind = PairKindName(rawValue: analysis.kind.rawValue) else { return nil }
+        if analysis.options != nil && answerOption == nil && !answersNoneOfTheOptions { return nil }
+        return kind
+    }
+
+    /// The index of the option the answer names: the first whose text equals the answer once
+    /// both are stripped of surrounding white space (the reference's test, case included).
+    public var answerOption: Int? {
+        guard let options = analysis.options, let answer = analysis.finalAnswer else { return nil }
+        let wanted = PythonString.strip(answer)
+        return options.firstIndex { PythonString.strip($0) == wanted }
+    }
+
+    /// The answer is not one of the options but says that none of them is right: it is then
+    /// given in the chosen "none of the above" phrasing.
+    public var answersNoneOfTheOptions: Bool {
+        guard let options = analysis.options, let answer = analysis.finalAnswer else { return false }
+        return !options.contains(answer) && TemplifyRenderer.isNoneOfTheAbove(answer)
+    }
 }

@@ -3,13 +3,15 @@ import Synthesis
 
 /// Templify as two pure functions: `choose` draws every choice for a chain from
 /// `SeededGenerator(seed: seed, stream: first request id)`; `render` turns the chain and those
-/// choices into text. Rebuilding a stored text is `render` with the stored choices.
+/// choices into texts — the chain's formatted text, then the raw text of each entry without
+/// usable pairs, as texts of their own (the reference's order). Rebuilding a stored text is
+/// `render` with the stored choices.
 ///
 ///     let catalog = try TemplateCatalog.embedded()
-///     let rendered = try TemplifyRenderer.templify(chain, catalog: catalog, seed: 42)
-///     rendered.text          // raw texts with their pairs, formatted
-///     rendered.templateIds   // every template used, in order of first use
-///     let again = try TemplifyRenderer.render(chain, choices: rendered.choices, catalog: catalog)   // same text
+///     let texts = try TemplifyRenderer.templify(chain, catalog: catalog, seed: 42)
+///     texts[0].text          // raw texts with their pairs, formatted
+///     texts[0].templateIds   // every template used, in order of first use
+///     let again = try TemplifyRenderer.render(chain, choices: texts[0].choices, catalog: catalog)   // same texts
 public enum TemplifyRenderer {
     /// Options that mean "none of the above" (compared ignoring case and a final "."): they stay
     /// last when options are shuffled and are written with the chosen phrasing.
@@ -18,17 +20,19 @@ public enum TemplifyRenderer {
         "none of the answers", "none of them", "none of the given options",
     ]
 
-    public static func templify(_ chain: TemplifyChain, catalog: TemplateCatalog, seed: Int64) throws(TemplateError) -> RenderedText {
+    public static func templify(_ chain: TemplifyChain, catalog: TemplateCatalog, seed: Int64) throws(TemplateError) -> [RenderedText] {
         try render(chain, choices: choose(for: chain, catalog: catalog, seed: seed), catalog: catalog)
     }
 
-    /// Draws, in a fixed order: the mode, the inversion, one template of every family (in the
-    /// families' declaration order), then the option order of every multiple-choice pair.
+    /// Draws, in a fixed order: the mode and inversion (one draw), the Classic frame, whether
+    /// options are hidden, one template of every family (in the families' declaration order),
+    /// then the option order of every multiple-choice pair.
     public static func choose(for chain: TemplifyChain, catalog: TemplateCatalog, seed: Int64) -> TemplifyChoices {
         var generator = SeededGenerator(seed: Int(seed), stream: Int(chain.firstRequestId))
-        let weights = ComprehensionMode.weights(richChain: chain.everyEntryHasTwoUsablePairs)
-        let mode = weights[generator.pickIndex(weights: weights.map(\.weight))].mode
-        let inverted = generator.nextUnitDouble() < ComprehensionMode.inversionProbability && mode.canInvert
+        let rich = chain.everyEntryHasTwoUsablePairs
+        let (mode, inverted) = ComprehensionMode.draw(generator.nextUnitDouble(), richChain: rich)
+        let frame = ClassicFrame.draw(generator.nextUnitDouble(), richChain: rich)
+        let hiddenOptions = generator.nextUnitDouble() < TemplifyChoices.hiddenOptionsProbability
         var templates: [TemplateFamily: Int64] = [:]
         for family in TemplateFamily.allCases {
             let candidates = catalog.templates(of: family)
@@ -42,7 +46,10 @@ public enum TemplifyRenderer {
                 optionOrders[pair.id] = shuffledOrder(of: options, using: &generator)
             }
         }
-        return TemplifyChoices(mode: mode, inverted: inverted, templates: templates, optionOrders: optionOrders)
+        // The frame only exists around a Classic text that is not inverted.
+        let framed = mode == .classic && !inverted
+        return TemplifyChoices(mode: mode, inverted: inverted, bareText: framed && frame.bareText, noHeader: framed && frame.noHeader,
+                               hiddenOptions: hiddenOptions, templates: templates, optionOrders: optionOrders)
     }
 
     /// A uniform index in 0..<count from the generator's own bits (not the standard library's
@@ -70,19 +77,31 @@ public enum TemplifyRenderer {
         return noneOfTheAboveForms.contains(text)
     }
 
-    /// The text for a chain under `choices`: entries joined by the chain separator, each either
-    /// its raw text unchanged (no usable pairs) or its text and pairs laid out by the mode.
-    public static func render(_ chain: TemplifyChain, choices: TemplifyChoices, catalog: TemplateCatalog) throws(TemplateError) -> RenderedText {
-        var rendering = Rendering(choices: choices, catalog: catalog)
-        var text = ""
-        for (index, entry) in chain.entries.enumerated() {
-            if index > 0 { text += try rendering.literal(.chainSeparator, "text") }
-            text += try rendering.entry(entry)
+    /// The texts for a chain under `choices`: first its entries with usable pairs laid out by
+    /// the mode and joined by the chain separator (if there are any), then each entry without
+    /// usable pairs as its raw text, unchanged.
+    public static func render(_ chain: TemplifyChain, choices: TemplifyChoices, catalog: TemplateCatalog) throws(TemplateError) -> [RenderedText] {
+        var texts: [RenderedText] = []
+        let formatted = chain.entries.filter { !$0.usablePairs.isEmpty }
+        if !formatted.isEmpty {
+            var rendering = Rendering(choices: choices, catalog: catalog)
+            let separator = formatted.count > 1 ? try rendering.literal(.chainSeparator, "text") : ""
+            var parts: [String] = []
+            for entry in formatted { parts.append(try rendering.entry(entry)) }
+            var used = choices
+            used.templates = used.templates.filter { rendering.usedTemplateIds.contains($0.value) }
+            used.optionOrders = used.optionOrders.filter { rendering.shownOptionPairIds.contains($0.key) }
+            used.hiddenOptions = rendering.hidOptions
+            texts.append(RenderedText(text: parts.joined(separator: separator), templateIds: rendering.usedTemplateIds,
+                                      pairIds: rendering.pairIds, requestIds: formatted.map(\.requestId),
+                                      rawTextIds: formatted.map(\.rawTextId), isRawEntry: false, choices: used))
         }
-        var used = choices
-        used.templates = used.templates.filter { rendering.usedTemplateIds.contains($0.value) }
-        used.optionOrders = used.optionOrders.filter { rendering.pairIds.contains($0.key) }
-        return RenderedText(text: text, templateIds: rendering.usedTemplateIds, pairIds: rendering.pairIds, choices: used)
+        for entry in chain.entries where entry.usablePairs.isEmpty {
+            texts.append(RenderedText(text: entry.text, templateIds: [], pairIds: [], requestIds: [entry.requestId],
+                                      rawTextIds: [entry.rawTextId], isRawEntry: true,
+                                      choices: TemplifyChoices(mode: .classic, inverted: false, templates: [:], optionOrders: [:])))
+        }
+        return texts
     }
 }
 
@@ -92,6 +111,10 @@ struct Rendering {
     let catalog: TemplateCatalog
     private(set) var usedTemplateIds: [Int64] = []
     private(set) var pairIds: [Int64] = []
+    /// Multiple-choice pairs whose options were shown (their orders are stored).
+    private(set) var shownOptionPairIds: Set<Int64> = []
+    /// Some multiple-choice pair was shown without its options.
+    private(set) var hidOptions = false
 
     init(choices: TemplifyChoices, catalog: TemplateCatalog) {
         self.choices = choices
@@ -110,21 +133,30 @@ struct Rendering {
         try use(family).pattern(part).literalText
     }
 
-    /// A pair formatted by its kind's question–answer template: the bare question and answer
-    /// (for modes that label turns themselves) and the labeled form.
+    /// A pair formatted by a question–answer template: the bare question and answer (for modes
+    /// that label turns themselves) and the labeled form.
     struct FormattedPair {
         var question: String
         var answer: String
         var labeled: String
     }
 
-    mutating func format(_ pair: TemplifyPair, kind: PairKindName) throws(TemplateError) -> FormattedPair {
+    /// Formats a pair as `kind` (inline few-shot formats chain-of-thought pairs as their kind
+    /// without it). Multiple-choice questions show their options in the chosen style, with the
+    /// answer as its option's name or text — or, when options are hidden, neither, and the
+    /// answer as written.
+    mutating func format(_ pair: TemplifyPair, as kind: PairKindName) throws(TemplateError) -> FormattedPair {
         pairIds.append(pair.id)
         let analysis = pair.analysis
         let stem = analysis.stem ?? ""
         var answer = analysis.finalAnswer ?? ""
         var optionsBlock = ""
-        if let options = analysis.options {
+        var family = TemplateFamily.qa(for: kind)
+        if kind == .options && choices.hiddenOptions {
+            family = .qaOptionsHidden
+            hidOptions = true
+        } else if let options = analysis.options {
+            shownOptionPairIds.insert(pair.id)
             let style = try use(.optionStyle)
             let naming = OptionNaming(rawValue: style.pattern("names").literalText) ?? .upperLetters
             let order = choices.optionOrders[pair.id] ?? Array(options.indices)
@@ -139,15 +171,16 @@ struct Rendering {
             }
             optionsBlock = style.pattern("start").literalText + items.joined(separator: style.pattern("item_separator").literalText)
                 + style.pattern("end").literalText
-            // The answer is given as the option's name and/or text when it is one of the options.
-            if let original = options.firstIndex(of: answer) ?? options.firstIndex(where: {
-                PythonString.strip($0).lowercased() == PythonString.strip(answer).lowercased()
-            }), let position = order.firstIndex(of: original) {
+            // An answer that none of the options is right reads in the chosen phrasing; any
+            // other answer is one of the options (usable pairs only), given by name and/or text.
+            if pair.answersNoneOfTheOptions {
+                answer = try literal(.noneOfTheAbove, "text")
+            } else if let original = pair.answerOption, let position = order.firstIndex(of: original) {
                 let optionText = shown[position]
                 answer = style.pattern("answer").fill { $0 == "name" ? naming.name(at: position) : optionText }
             }
         }
-        let template = try use(TemplateFamily.qa(for: kind))
+        let template = try use(family)
         let values: (String) -> String = { name in
             switch name {
             case "question": return stem
@@ -163,25 +196,23 @@ struct Rendering {
         return FormattedPair(question: question, answer: answerText, labeled: labeled)
     }
 
+    /// One entry with usable pairs, laid out by the mode.
     mutating func entry(_ entry: TemplifyEntry) throws(TemplateError) -> String {
-        let usable = entry.usablePairs
-        guard !usable.isEmpty else { return entry.text }
-        let passage = try literal(.textStart, "text") + entry.text + literal(.textEnd, "text")
-        if choices.mode == .nextTurnDialog { return try nextTurnDialog(passage: passage, pairs: usable) }
-        let introduction = choices.inverted ? try literal(.invertedLayout, "intro") : try literal(.comprehensionStart, "text")
-        var formatted: [FormattedPair] = []
-        for pair in usable {
-            guard let kind = pair.kind else { continue }
-            formatted.append(try format(pair, kind: kind))
-        }
-        let block: String
+        let usable = entry.usablePairs.compactMap { pair in pair.kind.map { (pair, $0) } }
         switch choices.mode {
-        case .classic:
-            block = formatted.map(\.labeled).joined(separator: formatted.count > 1 ? try literal(.pairSeparator, "text") : "")
-        case .dialog:
-            let speakers = try use(.dialogSpeakers)
-            block = turns(formatted, speakers: speakers)
-        case .numbered:
+        case .classic: return try classic(entry.text, pairs: usable)
+        case .inlineFewShot: return try inlineFewShot(entry.text, pairs: usable)
+        case .nextTurnDialog: return try nextTurnDialog(passage: passage(entry.text), pairs: usable)
+        case .dialog, .numbered: break
+        }
+        let passage = try passage(entry.text)
+        let introduction = try literal(.comprehensionStart, "text")
+        var formatted: [FormattedPair] = []
+        for (pair, kind) in usable { formatted.append(try format(pair, as: kind)) }
+        let block: String
+        if choices.mode == .dialog {
+            block = turns(formatted, speakers: try use(.dialogSpeakers))
+        } else {
             let layout = try use(.numberedLayout)
             let questions = formatted.enumerated().map { index, pair in
                 layout.pattern("question_item").fill { $0 == "n" ? String(index + 1) : pair.question }
@@ -191,20 +222,60 @@ struct Rendering {
             }
             block = layout.pattern("header").literalText + questions.joined(separator: layout.pattern("question_separator").literalText)
                 + layout.pattern("middle").literalText + answers.joined(separator: layout.pattern("answer_separator").literalText)
-        case .inlineFewShot:
-            let layout = try use(.inlineFewShotLayout)
-            let examples = formatted.dropLast().enumerated().map { index, pair in
-                layout.pattern("example").fill { $0 == "n" ? String(index + 1) : pair.labeled }
-            }
-            block = layout.pattern("intro").literalText + examples.joined(separator: layout.pattern("example_separator").literalText)
-                + layout.pattern("task_intro").literalText + (formatted.last?.labeled ?? "")
-        case .nextTurnDialog:
-            block = ""
-        }
-        if choices.inverted {
-            return introduction + block + (try literal(.invertedLayout, "between")) + passage
         }
         return passage + introduction + block
+    }
+
+    /// The raw text between the chosen text start and text end.
+    mutating func passage(_ text: String) throws(TemplateError) -> String {
+        try literal(.textStart, "text") + text + literal(.textEnd, "text")
+    }
+
+    /// The text, then its pairs. Inverted: the pairs, then the text (no frame around it). Not
+    /// inverted: the text bare or after a text start; then either a text end and a header, or,
+    /// with no header, only the pair separator before the first pair (as the reference leaves
+    /// out its text end when it has no header, so no wide gap opens).
+    mutating func classic(_ text: String, pairs: [(TemplifyPair, PairKindName)]) throws(TemplateError) -> String {
+        var formatted: [String] = []
+        for (pair, kind) in pairs { formatted.append(try format(pair, as: kind).labeled) }
+        let block = formatted.joined(separator: formatted.count > 1 ? try literal(.pairSeparator, "text") : "")
+        if choices.inverted {
+            return try literal(.invertedLayout, "intro") + block + literal(.invertedLayout, "between") + text
+        }
+        let start = choices.bareText ? "" : try literal(.textStart, "text")
+        if choices.noHeader {
+            return start + text + (try literal(.pairSeparator, "text")) + block
+        }
+        return start + text + (try literal(.textEnd, "text")) + (try literal(.comprehensionStart, "text")) + block
+    }
+
+    /// All but the last pair as worked examples, then the last one. As in the reference, pairs
+    /// are formatted without their chain of thought; when every pair has one, each example's
+    /// follows its answer as an explanation (the last pair, the task, shows none).
+    mutating func inlineFewShot(_ text: String, pairs: [(TemplifyPair, PairKindName)]) throws(TemplateError) -> String {
+        let passage = try passage(text)
+        let introduction = try literal(.comprehensionStart, "text")
+        let layout = try use(.inlineFewShotLayout)
+        let explained = pairs.allSatisfy { $0.0.analysis.chainOfThought != nil }
+        var examples: [String] = []
+        var last = ""
+        for (index, (pair, kind)) in pairs.enumerated() {
+            let withoutThought: PairKindName = kind == .cot ? .plain : kind == .optionsCot ? .options : kind
+            let labeled = try format(pair, as: withoutThought).labeled
+            guard index < pairs.count - 1 else {
+                last = labeled
+                break
+            }
+            var example = labeled
+            if explained {
+                let thought = pair.analysis.chainOfThought ?? ""
+                example += try use(.cotExplanation).pattern("text").fill { _ in thought }
+            }
+            examples.append(layout.pattern("example").fill { $0 == "n" ? String(index + 1) : example })
+        }
+        return passage + introduction + layout.pattern("intro").literalText
+            + examples.joined(separator: layout.pattern("example_separator").literalText)
+            + layout.pattern("task_intro").literalText + last
     }
 
     func turns(_ pairs: [FormattedPair], speakers: Template) -> String {
@@ -218,14 +289,11 @@ struct Rendering {
     }
 
     /// The passage and first question open the conversation; later questions follow as turns.
-    mutating func nextTurnDialog(passage: String, pairs: [TemplifyPair]) throws(TemplateError) -> String {
+    mutating func nextTurnDialog(passage: String, pairs: [(TemplifyPair, PairKindName)]) throws(TemplateError) -> String {
         let speakers = try use(.dialogSpeakers)
         let layout = try use(.nextTurnDialogLayout)
         var formatted: [FormattedPair] = []
-        for pair in pairs {
-            guard let kind = pair.kind else { continue }
-            formatted.append(try format(pair, kind: kind))
-        }
+        for (pair, kind) in pairs { formatted.append(try format(pair, as: kind)) }
         guard let first = formatted.first else { return passage }
         let opening = layout.pattern("first_turn").fill { $0 == "text" ? passage : first.question }
         var parts = [turn(opening, first.answer, speakers: speakers)]

@@ -92,12 +92,18 @@ public enum TemplifyRepository {
 
     // MARK: - Writing
 
-    /// The stored texts of a run and seed: first request id → (row id, text hash).
-    public static func existing(run runId: Int64, seed: Int64, in db: Database) throws -> [Int64: (id: Int64, sha256: Data)] {
-        var result: [Int64: (id: Int64, sha256: Data)] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, first_request_id, sha256 FROM augmented_texts WHERE run_id = ? AND seed = ?",
+    /// Where a stored text sits: its chain's first request and its part among the chain's texts.
+    public struct TextKey: Hashable, Sendable {
+        public var firstRequestId: Int64
+        public var part: Int
+    }
+
+    /// The stored texts of a run and seed: (first request id, part) → (row id, text hash).
+    public static func existing(run runId: Int64, seed: Int64, in db: Database) throws -> [TextKey: (id: Int64, sha256: Data)] {
+        var result: [TextKey: (id: Int64, sha256: Data)] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, first_request_id, part, sha256 FROM augmented_texts WHERE run_id = ? AND seed = ?",
                                     arguments: [runId, seed]) {
-            result[row["first_request_id"]] = (row["id"], row["sha256"])
+            result[TextKey(firstRequestId: row["first_request_id"], part: row["part"])] = (row["id"], row["sha256"])
         }
         return result
     }
@@ -113,27 +119,27 @@ public enum TemplifyRepository {
         Data(SHA256.hash(data: Data(text.utf8)))
     }
 
-    /// Stores one rendered chain and its raw-text links; returns the new row id.
+    /// Stores one text of a chain (its `part`) and its raw-text links; returns the new row id.
     @discardableResult
-    public static func insert(_ rendered: RenderedText, chain: TemplifyChain, run runId: Int64, seed: Int64,
+    public static func insert(_ rendered: RenderedText, part: Int, chain: TemplifyChain, run runId: Int64, seed: Int64,
                               in db: Database) throws -> Int64 {
         let insertText = try db.cachedStatement(sql: """
-            INSERT INTO augmented_texts (run_id, first_request_id, seed, mode, inverted, template_ids, option_orders,
-                                         request_ids, raw_text_ids, pair_ids, text, sha256)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO augmented_texts (run_id, first_request_id, part, seed, mode, inverted, bare_text, no_header, hidden_options,
+                                         template_ids, option_orders, request_ids, raw_text_ids, pair_ids, text, sha256)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let insertLink = try db.cachedStatement(sql: """
             INSERT INTO augmented_text_raw_texts (augmented_text_id, raw_text_id, position) VALUES (?, ?, ?)
             """)
-        let rawTextIds = chain.entries.map(\.rawTextId)
+        let choices = rendered.choices
         try insertText.execute(arguments: [
-            runId, chain.firstRequestId, seed, rendered.choices.mode.rawValue, rendered.choices.inverted,
-            AugmentedText.json(rendered.templateIds), rendered.choices.optionOrdersJSON,
-            AugmentedText.json(chain.entries.map(\.requestId)), AugmentedText.json(rawTextIds),
+            runId, chain.firstRequestId, part, seed, rendered.storedMode, choices.inverted, choices.bareText, choices.noHeader,
+            choices.hiddenOptions, AugmentedText.json(rendered.templateIds), choices.optionOrdersJSON,
+            AugmentedText.json(rendered.requestIds), AugmentedText.json(rendered.rawTextIds),
             AugmentedText.json(rendered.pairIds), rendered.text, textHash(rendered.text),
         ])
         let id = db.lastInsertedRowID
-        for (position, rawTextId) in rawTextIds.enumerated() {
+        for (position, rawTextId) in rendered.rawTextIds.enumerated() {
             try insertLink.execute(arguments: [id, rawTextId, position])
         }
         return id
@@ -146,13 +152,17 @@ public enum TemplifyRepository {
         return row
     }
 
-    /// Renders a stored text again from its row alone: its chain (request ids → raw texts and
-    /// pairs), its recorded mode, inversion, templates (by id) and option orders. No random
-    /// number is drawn, so the result does not depend on the current catalog.
+    /// Renders a stored text again from its row alone: its entries (request ids → raw texts and
+    /// pairs), its recorded mode, inversion, frame, hidden options, templates (by id) and option
+    /// orders. No random number is drawn, so the result does not depend on the current catalog.
+    /// A `raw` row is its one entry's raw text.
     public static func rebuild(_ row: AugmentedText, in db: Database) throws -> RenderedText {
         guard let requestIds = row.requestIdList else { throw TemplateError.corruptRecord(augmentedTextId: row.id, field: "request_ids") }
         guard let templateIds = row.templateIdList else { throw TemplateError.corruptRecord(augmentedTextId: row.id, field: "template_ids") }
-        guard let mode = ComprehensionMode(rawValue: row.mode) else { throw TemplateError.corruptRecord(augmentedTextId: row.id, field: "mode") }
+        let isRaw = row.mode == ComprehensionMode.rawMode
+        guard let mode = isRaw ? .classic : ComprehensionMode(rawValue: row.mode) else {
+            throw TemplateError.corruptRecord(augmentedTextId: row.id, field: "mode")
+        }
         guard let optionOrders = TemplifyChoices.optionOrders(fromJSON: row.optionOrders) else {
             throw TemplateError.corruptRecord(augmentedTextId: row.id, field: "option_orders")
         }
@@ -162,13 +172,19 @@ public enum TemplifyRepository {
             guard let template = catalog.template(id: id) else { throw TemplateError.unknownTemplateId(id) }
             templates[template.family] = id
         }
-        let choices = TemplifyChoices(mode: mode, inverted: row.inverted, templates: templates, optionOrders: optionOrders)
+        let choices = TemplifyChoices(mode: mode, inverted: row.inverted, bareText: row.bareText, noHeader: row.noHeader,
+                                      hiddenOptions: row.hiddenOptions, templates: templates, optionOrders: optionOrders)
+        let texts: [RenderedText]
         do {
             let chain = try chains(requestIds: [requestIds], in: db)[0]
-            return try TemplifyRenderer.render(chain, choices: choices, catalog: catalog)
+            texts = try TemplifyRenderer.render(chain, choices: choices, catalog: catalog)
         } catch TemplateError.corruptRecord(_, let field) {
             throw TemplateError.corruptRecord(augmentedTextId: row.id, field: field)
         }
+        // A row holds exactly one text: its entries all formatted, or its one raw entry. If its
+        // pairs changed so that this no longer holds, the rebuild cannot match the row.
+        guard texts.count == 1, texts[0].isRawEntry == isRaw else { throw TemplateError.rebuildMismatch(augmentedTextId: row.id) }
+        return texts[0]
     }
 
     /// The augmented texts of a run (one seed, or all), in id order.

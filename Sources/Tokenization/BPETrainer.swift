@@ -1,3 +1,5 @@
+import ProgressReporting
+
 /// Learns byte-level BPE merges the way HF `tokenizers`' `BpeTrainer` does with a ByteLevel
 /// pre-tokenizer and the full 256-byte initial alphabet: special tokens get the first ids, the
 /// byte alphabet follows in code-point order of its characters, then merges are learned most
@@ -37,7 +39,9 @@ public struct BPETrainer: Sendable {
         }
     }
 
-    public func train(_ counts: WordCounts) throws -> Tokenizer {
+    /// Learns the merges. `progress` hears of the initial pair count (phase "counting pairs",
+    /// in words) and of every merge (phase "merging"), so a long training shows it is moving.
+    public func train(_ counts: WordCounts, progress: ProgressHandler = { _ in }) throws -> Tokenizer {
         guard vocabularySize >= minimumVocabularySize else {
             throw TokenizerError.vocabularyTooSmall(requested: vocabularySize, minimum: minimumVocabularySize)
         }
@@ -87,6 +91,7 @@ public struct BPETrainer: Sendable {
             var listOfPair = PairMap<Int32>(capacity: 1 << 16)
             var pairs: [UInt64] = []
             for w in 0..<wordCount {
+                if w % 4096 == 0 { progress(StageProgress(phase: "counting pairs", done: w, total: wordCount, unit: .count("words"))) }
                 let start = wordStart[w]
                 for i in start..<(start + Int(wordLength[w]) - 1) {
                     let pair = PairMap<Int64>.key(symbols[i], symbols[i + 1])
@@ -109,6 +114,8 @@ public struct BPETrainer: Sendable {
         // 4. Merge until the vocabulary is full.
         var merges: [(UInt32, UInt32)] = []
         var tokenCount = tokenBytes.count
+        let mergesWanted = max(vocabularySize - tokenCount, 0)
+        progress(StageProgress(phase: "merging", done: 0, total: mergesWanted, unit: .count("merges")))
         while tokenCount < vocabularySize, var top = heapPop(&heap) {
             let current = pairCounts[top.pair] ?? 0
             if top.count != current {
@@ -130,6 +137,7 @@ public struct BPETrainer: Sendable {
                 tokenCount += 1
             }
             merges.append((a, b))
+            progress(StageProgress(phase: "merging", done: mergesWanted - (vocabularySize - tokenCount), total: mergesWanted, unit: .count("merges")))
 
             // Merge the pair in every word that had it; collect the pairs this creates.
             var newPairs = PairMap<Int32>(capacity: 64)

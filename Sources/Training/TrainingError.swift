@@ -13,6 +13,8 @@ public enum TrainingError: Error, LocalizedError, Equatable {
     case corruptCheckpoint(path: String, reason: String)
     case resumeMismatch(path: String, reason: String)
     case noData(reason: String)
+    /// The data's tokenizer has ids the model has no embedding for.
+    case vocabularyTooLarge(tokenizerIds: Int, modelVocabulary: Int)
     case model(String)
     /// A checkpoint write stopped on purpose after `stage` (fault injection in tests).
     case interrupted(stage: String)
@@ -33,6 +35,8 @@ public enum TrainingError: Error, LocalizedError, Equatable {
             return "\(path): cannot resume this run from it (\(reason)); resume with the snapshot, config and seed it was written with."
         case .noData(let reason):
             return "no training data: \(reason)."
+        case .vocabularyTooLarge(let tokenizerIds, let modelVocabulary):
+            return "the data's tokenizer has \(tokenizerIds) ids but the model only \(modelVocabulary); use a config with a larger vocabSize."
         case .model(let message):
             return message
         case .interrupted(let stage):

@@ -1,0 +1,333 @@
+import ArgumentParser
+import DemoWorld
+import Evaluation
+import Foundation
+import GRDB
+import JSONLines
+import Mixing
+import Store
+import Synthesis
+import Templating
+import Training
+
+/// The demo's steps, each an `ipt` command run in this process and echoed for the reader.
+struct DemoRun {
+    let directory: String
+    let seed: UInt64
+    let recipe: DemoRecipe
+    var db: String { directory + "/demo.db" }
+
+    /// Marks a directory as the demo's own, so that recreating it never deletes anything else.
+    static let marker = ".instructpt-demo"
+    static let sequenceLength = 256
+
+    init(directory: String, seed: UInt64, recipe: DemoRecipe) throws {
+        self.directory = directory
+        self.seed = seed
+        self.recipe = recipe
+        let manager = FileManager.default
+        if manager.fileExists(atPath: directory) {
+            guard manager.fileExists(atPath: directory + "/" + Self.marker) else {
+                throw ValidationError("\(directory) exists and was not made by `ipt demo`; choose another --out")
+            }
+            try manager.removeItem(atPath: directory)
+        }
+        try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        manager.createFile(atPath: directory + "/" + Self.marker, contents: Data())
+    }
+
+    func run() throws {
+        let started = Date()
+        let world = DemoWorld(seed: seed, people: recipe.totalPeople)
+        let groups = DemoGroups(recipe: recipe, world: world)
+        let documents = world.documents(rewrites: recipe.rewrites)
+        func documentsOf(_ people: ArraySlice<Person>) -> [DemoDocument] {
+            let ids = Set(people.map(\.id))
+            return documents.filter { ids.contains($0.personId) }
+        }
+        try writeCorpus(documentsOf(groups.pretrain), to: "people.jsonl")
+        try writeCorpus(documentsOf(groups.evaluation), to: "eval-people.jsonl")
+        try writeCorpus(world.documents(rewrites: 1).filter { doc in groups.heldout.contains { $0.id == doc.personId } }, to: "heldout-people.jsonl")
+        try writeTasks(world.taskCollection(for: groups.tasks, rewrites: recipe.taskRewrites), to: "tasks.jsonl")
+        try writeQuestions(world.taskCollection(for: groups.pretrain, rewrites: 1), to: "qa-tuning.jsonl")
+        try writeEvaluation(world.evaluationItems(for: groups.evaluation, choices: 4), to: "facts.jsonl")
+        try Data(recipe.modelConfig.utf8).write(to: URL(fileURLWithPath: file("model.json")))
+
+        section("1. a world of \(recipe.totalPeople) people (seed \(seed)), \(recipe.rewrites) rewrites each: "
+                + "\(recipe.taskPeople) for the synthesizer's tasks, \(recipe.pretrainPeople) to augment, "
+                + "\(recipe.evalPeople) asked about at evaluation, \(recipe.heldoutPeople) held out; e.g.")
+        print("   \(documents[0].text)")
+
+        section("2. ingest: raw texts into one SQLite database")
+        try ipt("ingest", file("people.jsonl"), "--source", "people", "--db", db)
+        try ipt("ingest", file("eval-people.jsonl"), "--source", "eval-people", "--db", db)
+        try ipt("ingest", file("heldout-people.jsonl"), "--source", "heldout-people", "--split", "heldout", "--db", db)
+        try ipt("ingest-instructions", file("tasks.jsonl"), "--name", "demo-tasks", "--db", db)
+        try ipt("ingest-instructions", file("qa-tuning.jsonl"), "--name", "demo-qa", "--db", db)
+
+        section("3. a byte-level BPE tokenizer trained on the corpus")
+        try ipt("tokenizer", "train", "--vocab-size", "2048", "--name", "demo", "--split", "train",
+                "--out", file("tokenizer.json"), "--db", db)
+
+        // Two one-shot examples (a text and its pairs, about 300 tokens) fit in each 640-token sequence;
+        // round-2 prompts (an earlier entry, then the text) stay within the positions it was trained on.
+        section("4. the instruction synthesizer: a model fine-tuned on the context-based task collection "
+                + "(\(recipe.taskPeople) people, loss on the pairs)")
+        let synthesizerDirectory = try train(["--mode", "synthesizer", "--instructions", "demo-tasks", "--tokenizer", "demo",
+                                              "--seq-len", "640"], steps: recipe.synthesizerSteps,
+                                             out: "models/synthesizer", extra: ["--batch-size", "3"]).directory
+
+        section("5. synthesis for the \(recipe.pretrainPeople) people to augment: the fine-tuned synthesizer, two rounds, through the work queue")
+        try ipt("synth", "run", "--backend", "model:" + synthesizerDirectory, "--rounds", "2", "--max-model-len", "1024",
+                "--max-new-tokens", "160", "--temperature", "0", "--seed", "\(seed)", "--source", "people", "--db", db)
+        let modelRun = try latestSynthesisRun()
+        try ipt("synth", "status", "--run", "\(modelRun)", "--db", db)
+        let precision = try checkPairs(run: modelRun, world: world)
+        try ipt("query", "synth_pair_checks", "--db", db)
+
+        var minerRun: Int64?
+        if recipe.arms.contains(.instructMiner) {
+            section("6. the weights-free arm: the rule-based miner, two rounds, on the same texts")
+            try ipt("synth", "run", "--backend", "miner", "--rounds", "2", "--max-model-len", "1024",
+                    "--max-new-tokens", "400", "--seed", "\(seed)", "--source", "people", "--db", db)
+            minerRun = try latestSynthesisRun()
+            _ = try checkPairs(run: minerRun ?? 0, world: world)
+        }
+
+        section("7. templify: chains of texts and pairs become instruction-augmented pre-training text")
+        for run in [modelRun] + (minerRun.map { [$0] } ?? []) {
+            try ipt("templify", "run", "--run", "\(run)", "--seed", "\(seed)", "--db", db)
+        }
+        if let example = try firstAugmentedText(run: modelRun) {
+            try ipt("templify", "show", "\(example)", "--text-only", "--db", db)
+        }
+
+        section("8. mixtures and snapshots: \(recipe.arms.map(\.label).joined(separator: ", "))")
+        for arm in recipe.arms {
+            let components = mixtureComponents(arm, modelRun: modelRun, minerRun: minerRun)
+            try ipt(["mix", "create", arm.rawValue] + components.flatMap { ["--component", $0] } + ["--db", db])
+            try ipt("snapshot", "create", "--mixture", arm.rawValue, "--tokenizer", "demo", "--seq-len", "\(Self.sequenceLength)",
+                    "--seed", "\(seed)", "--db", db)
+        }
+        if recipe.tuningSteps > 0 {
+            try ipt("mix", "create", "qa-tuning", "--component", "instructions:set=demo-qa", "--db", db)
+            try ipt("snapshot", "create", "--mixture", "qa-tuning", "--tokenizer", "demo", "--seq-len", "\(Self.sequenceLength)",
+                    "--seed", "\(seed)", "--db", db)
+        }
+
+        section("9. pre-train one model per mixture: \(recipe.pretrainSteps) steps × 8 × \(Self.sequenceLength) tokens each")
+        var checkpoints: [DemoArm: (id: Int64, directory: String)] = [:]
+        for arm in recipe.arms {
+            let snapshot = try snapshotId(mixture: arm.rawValue)
+            checkpoints[arm] = try train(["--snapshot", "\(snapshot)"], steps: recipe.pretrainSteps, out: "models/\(arm.rawValue)")
+        }
+
+        section("10. evaluate: questions about the \(recipe.evalPeople) people every model saw only as raw text")
+        try ipt("eval", "import", file("facts.jsonl"), "--name", "demo-facts", "--db", db)
+        var rows: [DemoResultRow] = []
+        for arm in recipe.arms {
+            guard let checkpoint = checkpoints[arm] else { continue }
+            try ipt("eval", "--checkpoint", "\(checkpoint.id)", "--task", "demo-facts", "--db", db)
+            let qaRun = try latestEvalRun()
+            try ipt("eval", "perplexity", "--checkpoint", "\(checkpoint.id)", "--db", db)
+            rows.append(DemoResultRow(arm: arm, qaRun: qaRun, perplexityRun: try latestEvalRun()))
+        }
+
+        if recipe.tuningSteps > 0 {
+            section("11. instruction tuning: each model briefly fine-tuned on questions about the augmented people, then asked again")
+            let snapshot = try snapshotId(mixture: "qa-tuning")
+            for index in rows.indices {
+                guard let base = checkpoints[rows[index].arm] else { continue }
+                let tuned = try train(["--snapshot", "\(snapshot)", "--init-model", base.directory], steps: recipe.tuningSteps,
+                                      out: "models/\(rows[index].arm.rawValue)-tuned", extra: ["--warmup", "5"])
+                try ipt("eval", "--checkpoint", "\(tuned.id)", "--task", "demo-facts", "--db", db)
+                rows[index].tunedRun = try latestEvalRun()
+            }
+        }
+
+        section("12. the comparison and the report")
+        let seconds = Date().timeIntervalSince(started)
+        let store = try Store.open(path: db, mode: .readOnly)
+        let comparison = try store.read { db in
+            try ComparisonReport.build(
+                title: "QA about people seen only as raw text (\(recipe.evalPeople * Attribute.allCases.count) questions, 4 choices)",
+                rows: rows.map { row in
+                    ComparisonReport.Row(label: row.arm.label, qaRun: row.qaRun, tunedRun: row.tunedRun, perplexityRun: row.perplexityRun,
+                                         note: row.arm.contents)
+                }, chance: 0.25, in: db)
+        }
+        try ipt("report", "--out", file("report"), "--db", db)
+        try comparison.write(to: file("report"))
+        try DemoResults(seed: seed, seconds: seconds, rows: rows, figures: comparison.figures, synthesizer: precision).write(to: file("results.json"))
+        print("\n" + comparison.markdown)
+        print(String(format: "synthesizer precision on attribute questions: %@ (%d of %d checked pairs right; %d pairs in all)",
+                     precision.precision.map { String(format: "%.4f", $0) } ?? "n/a", precision.right, precision.checked, precision.pairs))
+        print(String(format: "\ndone in %.0f s. Everything above is in %@ (report: %@, figures: %@).", seconds, db,
+                     file("report/comparison.md"), file("results.json")))
+    }
+
+    // MARK: - Steps
+
+    private func mixtureComponents(_ arm: DemoArm, modelRun: Int64, minerRun: Int64?) -> [String] {
+        switch arm {
+        case .vanilla: return ["raw:source=people", "raw:source=eval-people"]
+        case .mix: return ["raw:source=people", "raw:source=eval-people", "instructions:set=demo-tasks"]
+        case .instruct: return ["augmented:run=\(modelRun)", "raw:source=eval-people", "instructions:set=demo-tasks"]
+        case .instructMiner: return ["augmented:run=\(minerRun ?? 0)", "raw:source=eval-people", "instructions:set=demo-tasks"]
+        }
+    }
+
+    /// Runs `ipt train` and returns the final checkpoint's id and directory.
+    private func train(_ data: [String], steps: Int, out: String, extra: [String] = []) throws -> (id: Int64, directory: String) {
+        try ipt(["train"] + data + ["--config", file("model.json"), "--steps", "\(steps)", "--seed", "\(seed)",
+                                   "--out", file(out)] + extra + ["--db", db])
+        let directory = URL(fileURLWithPath: file(out) + "/" + Checkpoint.directoryName(step: steps)).standardizedFileURL.path
+        let store = try Store.open(path: db, mode: .readOnly)
+        guard let record = try store.read({ db in try TrainingRepository.checkpoint(path: directory, in: db) }) else {
+            throw ValidationError("the demo expected a checkpoint at \(directory)")
+        }
+        return (record.id, directory)
+    }
+
+    /// Judges every pair of a synthesis run against the world and stores the verdicts.
+    private func checkPairs(run: Int64, world: DemoWorld) throws -> PairCheckSummary {
+        let checker = FactChecker(world: world)
+        let peopleByDocument = Dictionary(world.documents(rewrites: recipe.rewrites).map { ($0.id, world.people[$0.personId]) },
+                                          uniquingKeysWith: { first, _ in first })
+        let store = try Store.open(path: db)
+        let summary = try store.write { db in
+            let checks = try SynthesisRepository.pairsToCheck(run: run, in: db).map { pair in
+                let result = checker.check(question: pair.question, answer: pair.answer,
+                                           subject: pair.rawTextExternalId.flatMap { peopleByDocument[$0] })
+                return PairCheck(pairId: pair.pairId, verdict: result.verdict.rawValue, attributes: result.attributes.map(\.rawValue),
+                                 expected: result.expected)
+            }
+            try SynthesisRepository.recordChecks(checks, checker: "demo world, seed \(seed)", in: db)
+            return try SynthesisRepository.checkSummary(run: run, in: db)
+        }
+        print(String(format: "   checked against the world: %d pairs, %d about an attribute — %d right, %d wrong (precision %@)",
+                     summary.pairs, summary.checked, summary.right, summary.wrong, summary.precision.map { String(format: "%.4f", $0) } ?? "n/a"))
+        return summary
+    }
+
+    // MARK: - Lookups
+
+    private func latestSynthesisRun() throws -> Int64 {
+        try lookup("a synthesis run") { db in try SynthesisRepository.runIds(in: db).last }
+    }
+
+    private func latestEvalRun() throws -> Int64 {
+        try lookup("an evaluation run") { db in try EvaluationRepository.runs(ids: nil, in: db).last?.id }
+    }
+
+    private func snapshotId(mixture: String) throws -> Int64 {
+        try lookup("a snapshot of \(mixture)") { db in try MixingRepository.latestSnapshotId(mixture: mixture, in: db) }
+    }
+
+    private func firstAugmentedText(run: Int64) throws -> Int64? {
+        let store = try Store.open(path: db, mode: .readOnly)
+        return try store.read { db in
+            var first: Int64?
+            try TemplifyRepository.forEachText(run: run, seed: Int64(bitPattern: seed), in: db) { text in
+                if first == nil, text.mode != "raw" { first = text.id }
+            }
+            return first
+        }
+    }
+
+    private func lookup(_ what: String, _ body: (Database) throws -> Int64?) throws -> Int64 {
+        let store = try Store.open(path: db, mode: .readOnly)
+        guard let id = try store.read(body) else { throw ValidationError("the demo expected \(what) in \(db)") }
+        return id
+    }
+
+    // MARK: - Output
+
+    private func file(_ name: String) -> String {
+        directory + "/" + name
+    }
+
+    private func section(_ title: String) {
+        print("\n== \(title)")
+    }
+
+    /// Runs one `ipt` command in this process, after printing it the way a user would type it.
+    private func ipt(_ arguments: String...) throws {
+        try ipt(arguments)
+    }
+
+    private func ipt(_ arguments: [String]) throws {
+        let shown = arguments.map { $0.contains(where: { " \n\"'{".contains($0) }) ? "'\($0.replacingOccurrences(of: "\n", with: " "))'" : $0 }
+        print("$ ipt " + shown.joined(separator: " "))
+        var command = try IPT.parseAsRoot(arguments)
+        try command.run()
+    }
+
+    private func writeCorpus(_ documents: [DemoDocument], to name: String) throws {
+        try writeLines(to: name, documents) { o, document in
+            o.member("id") { $0.string(document.id) }
+            o.member("text") { $0.string(document.text) }
+        }
+    }
+
+    /// The synthesizer's tuning collection: `{"context", "pairs": [{"Q", "A"}]}` lines.
+    private func writeTasks(_ tasks: [ContextTask], to name: String) throws {
+        try writeLines(to: name, tasks) { o, task in
+            o.member("context") { $0.string(task.context) }
+            o.member("pairs") { json in
+                json.array { a in
+                    for pair in task.pairs {
+                        a.element { $0.object { p in p.member("Q") { $0.string(pair.question) }; p.member("A") { $0.string(pair.answer) } } }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Instruction tuning data: each pair of the tasks as a closed-book `{"instruction", "response"}`.
+    private func writeQuestions(_ tasks: [ContextTask], to name: String) throws {
+        try writeLines(to: name, tasks.flatMap(\.pairs)) { o, pair in
+            o.member("instruction") { $0.string("Question: " + pair.question) }
+            o.member("response") { $0.string("Answer: " + pair.answer) }
+        }
+    }
+
+    private func writeEvaluation(_ items: [EvaluationItem], to name: String) throws {
+        try writeLines(to: name, items) { o, item in
+            o.member("context") { $0.string(item.context) }
+            o.member("choices") { json in json.array { a in for choice in item.choices { a.element { $0.string(choice) } } } }
+            o.member("gold") { $0.integer(item.gold) }
+        }
+    }
+
+    private func writeLines<T>(to name: String, _ values: [T], _ body: (inout JSONWriter.ObjectWriter, T) -> Void) throws {
+        let writer = try LineWriter(path: file(name))
+        for value in values {
+            var line = JSONWriter()
+            line.object { o in body(&o, value) }
+            try writer.write(line: line.bytes)
+        }
+        try writer.close()
+    }
+}
+
+/// Which people play which part, in world order.
+struct DemoGroups {
+    let tasks: ArraySlice<Person>
+    let pretrain: ArraySlice<Person>
+    let evaluation: ArraySlice<Person>
+    let heldout: ArraySlice<Person>
+
+    init(recipe: DemoRecipe, world: DemoWorld) {
+        var start = world.people.startIndex
+        func next(_ count: Int) -> ArraySlice<Person> {
+            let end = min(start + count, world.people.endIndex)
+            defer { start = end }
+            return world.people[start..<end]
+        }
+        tasks = next(recipe.taskPeople)
+        pretrain = next(recipe.pretrainPeople)
+        evaluation = next(recipe.evalPeople)
+        heldout = next(recipe.heldoutPeople)
+    }
+}

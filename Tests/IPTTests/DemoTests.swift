@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+@testable import IPT
+import Testing
+
+/// The demo end to end at a size that runs in seconds: every stage's tables are filled, and
+/// results.json holds exactly the stored scores of the runs it names.
+@Suite struct DemoTests {
+    static let microModel = #"{"base": "tiny", "vocabSize": 2048, "hiddenSize": 32, "intermediateSize": 64, "layerCount": 1, "headCount": 2, "kvHeadCount": 1, "batchSize": 2}"#
+
+    @Test func aReducedDemoFillsEveryTableAndReportsTheStoredScores() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ipt-demo-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var recipe = DemoRecipe(taskPeople: 6, pretrainPeople: 6, evalPeople: 4, heldoutPeople: 2, rewrites: 2, taskRewrites: 1,
+                                synthesizerSteps: 2, pretrainSteps: 2, tuningSteps: 1, arms: DemoArm.allCases)
+        recipe.modelConfig = Self.microModel
+        try DemoRun(directory: directory, seed: 3, recipe: recipe).run()
+
+        let queue = try DatabaseQueue(path: directory + "/demo.db")
+        try queue.read { db in
+            for table in ["sources", "raw_texts", "tokenizers", "instruction_sets", "instruction_examples", "synth_runs", "synth_requests",
+                          "instruction_pairs", "instruction_pair_checks", "templates", "augmented_texts", "mixtures", "snapshots",
+                          "snapshot_items", "training_runs", "checkpoints", "train_metrics", "eval_tasks", "eval_items", "eval_runs",
+                          "eval_scores", "eval_results"] {
+                let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
+                #expect(count > 0, "\(table) is empty")
+            }
+            // Both synthesis runs (local model, miner), one pre-training run per arm plus the synthesizer and the tuned models.
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM synth_runs") == 2)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM training_runs") == 1 + 2 * DemoArm.allCases.count)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM instruction_pairs p LEFT JOIN instruction_pair_checks c ON c.pair_id = p.id WHERE c.pair_id IS NULL") == 0)
+
+            let results = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/results.json"))) as? [String: Any])
+            #expect(results["seed"] as? Int == 3)
+            let rows = try #require(results["rows"] as? [[String: Any]])
+            #expect(rows.compactMap { $0["mixture"] as? String } == ["vanilla", "mix", "instruct", "instruct-miner"])
+            for row in rows {
+                for (valueKey, stderrKey, runKey) in [("qa_acc", "qa_acc_stderr", "qa_eval_run_id"), ("tuned_qa_acc", "tuned_qa_acc_stderr", "tuned_eval_run_id")] {
+                    let run = try #require(row[runKey] as? Int)
+                    let stored = try #require(try Row.fetchOne(db, sql: "SELECT value, stderr FROM eval_scores WHERE run_id = ? AND metric = 'acc'", arguments: [run]))
+                    #expect(row[valueKey] as? Double == stored["value"])
+                    #expect(row[stderrKey] as? Double == stored["stderr"])
+                }
+            }
+            let synthesizer = try #require(results["synthesizer"] as? [String: Any])
+            let modelRun = try #require(try Int64.fetchOne(db, sql: "SELECT min(id) FROM synth_runs"))
+            #expect(synthesizer["pairs"] as? Int == (try Int.fetchOne(db, sql: "SELECT count(*) FROM instruction_pairs p JOIN synth_requests q ON q.id = p.request_id WHERE q.run_id = ?", arguments: [modelRun])))
+        }
+        for name in ["report/report.md", "report/comparison.md", "report/comparison.svg", "tasks.jsonl", "facts.jsonl", "model.json"] {
+            #expect(FileManager.default.fileExists(atPath: directory + "/" + name), "\(name) is missing")
+        }
+    }
+
+    @Test func theDemoRefusesToDeleteADirectoryItDidNotMake() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ipt-not-demo-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(throws: (any Error).self) { try DemoRun(directory: directory, seed: 1, recipe: .quick) }
+        #expect(FileManager.default.fileExists(atPath: directory))
+    }
+}
