@@ -22,16 +22,21 @@ struct DemoRecipe: Equatable {
     /// The mixtures pre-trained and compared, in table order.
     var arms: [DemoArm]
     /// The `--config` of every model the demo trains (written to DIR/model.json): the `tiny`
-    /// preset with a vocabulary the size of the demo's tokenizer, and a learning rate for
-    /// memorising facts in a few hundred steps.
-    var modelConfig = #"{"base": "tiny", "vocabSize": 2048, "learningRate": 0.001, "warmupSteps": 20}"#
+    /// preset with a vocabulary the size of the demo's tokenizer, 16 × 128-token sequences a
+    /// step, and a learning rate for memorising facts in a few hundred steps.
+    var modelConfig = #"{"base": "tiny", "vocabSize": 1280, "batchSize": 16, "learningRate": 0.002, "warmupSteps": 20}"#
 
-    static let full = DemoRecipe(taskPeople: 120, pretrainPeople: 240, evalPeople: 100, heldoutPeople: 20, rewrites: 3, taskRewrites: 1,
+    static let full = DemoRecipe(taskPeople: 400, pretrainPeople: 60, evalPeople: 40, heldoutPeople: 10, rewrites: 2, taskRewrites: 1,
                                  synthesizerSteps: 400, pretrainSteps: 500, tuningSteps: 40,
                                  arms: [.vanilla, .mix, .instruct, .instructMiner])
-    static let quick = DemoRecipe(taskPeople: 80, pretrainPeople: 120, evalPeople: 60, heldoutPeople: 10, rewrites: 3, taskRewrites: 1,
-                                  synthesizerSteps: 200, pretrainSteps: 250, tuningSteps: 0,
+    static let quick = DemoRecipe(taskPeople: 200, pretrainPeople: 60, evalPeople: 40, heldoutPeople: 10, rewrites: 2, taskRewrites: 1,
+                                  synthesizerSteps: 150, pretrainSteps: 250, tuningSteps: 0,
                                   arms: [.vanilla, .instruct])
+
+    /// The share of the tuning collection that goes into the Mix and Instruct mixtures: about as
+    /// many task texts as there are people to augment, so the collection does not crowd out the
+    /// corpus at this scale (the paper's collection is a sliver of 100B tokens).
+    var taskRatio: Double { min(1, Double(pretrainPeople) / Double(max(taskPeople, 1))) }
 
     var totalPeople: Int { taskPeople + pretrainPeople + evalPeople + heldoutPeople }
 }

@@ -19,7 +19,7 @@ struct DemoRun {
 
     /// Marks a directory as the demo's own, so that recreating it never deletes anything else.
     static let marker = ".instructpt-demo"
-    static let sequenceLength = 256
+    static let sequenceLength = 128
 
     init(directory: String, seed: UInt64, recipe: DemoRecipe) throws {
         self.directory = directory
@@ -66,35 +66,42 @@ struct DemoRun {
         try ipt("ingest-instructions", file("qa-tuning.jsonl"), "--name", "demo-qa", "--db", db)
 
         section("3. a byte-level BPE tokenizer trained on the corpus")
-        try ipt("tokenizer", "train", "--vocab-size", "2048", "--name", "demo", "--split", "train",
+        try ipt("tokenizer", "train", "--vocab-size", "1280", "--name", "demo", "--split", "train",
                 "--out", file("tokenizer.json"), "--db", db)
+
+        section("4. Vanilla PT first: raw texts only, \(recipe.pretrainSteps) steps × 16 × \(Self.sequenceLength) tokens; "
+                + "it is also the base the synthesizer is fine-tuned from")
+        var checkpoints: [DemoArm: (id: Int64, directory: String)] = [:]
+        try createSnapshot(.vanilla, modelRun: nil, minerRun: nil)
+        checkpoints[.vanilla] = try train(["--snapshot", "\(try snapshotId(mixture: DemoArm.vanilla.rawValue))"],
+                                          steps: recipe.pretrainSteps, out: "models/vanilla")
 
         // Two one-shot examples (a text and its pairs, about 300 tokens) fit in each 640-token sequence;
         // round-2 prompts (an earlier entry, then the text) stay within the positions it was trained on.
-        section("4. the instruction synthesizer: a model fine-tuned on the context-based task collection "
-                + "(\(recipe.taskPeople) people, loss on the pairs)")
+        section("5. the instruction synthesizer: the base fine-tuned on the context-based task collection "
+                + "(\(recipe.taskPeople) other people, loss on the pairs)")
         let synthesizerDirectory = try train(["--mode", "synthesizer", "--instructions", "demo-tasks", "--tokenizer", "demo",
-                                              "--seq-len", "640"], steps: recipe.synthesizerSteps,
-                                             out: "models/synthesizer", extra: ["--batch-size", "3"]).directory
+                                              "--seq-len", "640", "--init-model", checkpoints[.vanilla]?.directory ?? ""],
+                                             steps: recipe.synthesizerSteps, out: "models/synthesizer", extra: ["--batch-size", "3"]).directory
 
-        section("5. synthesis for the \(recipe.pretrainPeople) people to augment: the fine-tuned synthesizer, two rounds, through the work queue")
+        section("6. synthesis for the \(recipe.pretrainPeople) people to augment: the fine-tuned synthesizer, two rounds, through the work queue")
         try ipt("synth", "run", "--backend", "model:" + synthesizerDirectory, "--rounds", "2", "--max-model-len", "1024",
                 "--max-new-tokens", "160", "--temperature", "0", "--seed", "\(seed)", "--source", "people", "--db", db)
         let modelRun = try latestSynthesisRun()
         try ipt("synth", "status", "--run", "\(modelRun)", "--db", db)
         let precision = try checkPairs(run: modelRun, world: world)
-        try ipt("query", "synth_pair_checks", "--db", db)
 
         var minerRun: Int64?
         if recipe.arms.contains(.instructMiner) {
-            section("6. the weights-free arm: the rule-based miner, two rounds, on the same texts")
+            section("7. the weights-free arm: the rule-based miner, two rounds, on the same texts")
             try ipt("synth", "run", "--backend", "miner", "--rounds", "2", "--max-model-len", "1024",
                     "--max-new-tokens", "400", "--seed", "\(seed)", "--source", "people", "--db", db)
             minerRun = try latestSynthesisRun()
             _ = try checkPairs(run: minerRun ?? 0, world: world)
         }
+        try ipt("query", "synth_pair_checks", "--db", db)
 
-        section("7. templify: chains of texts and pairs become instruction-augmented pre-training text")
+        section("8. templify: chains of texts and pairs become instruction-augmented pre-training text")
         for run in [modelRun] + (minerRun.map { [$0] } ?? []) {
             try ipt("templify", "run", "--run", "\(run)", "--seed", "\(seed)", "--db", db)
         }
@@ -102,24 +109,17 @@ struct DemoRun {
             try ipt("templify", "show", "\(example)", "--text-only", "--db", db)
         }
 
-        section("8. mixtures and snapshots: \(recipe.arms.map(\.label).joined(separator: ", "))")
-        for arm in recipe.arms {
-            let components = mixtureComponents(arm, modelRun: modelRun, minerRun: minerRun)
-            try ipt(["mix", "create", arm.rawValue] + components.flatMap { ["--component", $0] } + ["--db", db])
-            try ipt("snapshot", "create", "--mixture", arm.rawValue, "--tokenizer", "demo", "--seq-len", "\(Self.sequenceLength)",
-                    "--seed", "\(seed)", "--db", db)
+        let others = recipe.arms.filter { $0 != .vanilla }
+        section("9. the other mixtures at the same token budget: \(others.map(\.label).joined(separator: ", "))")
+        for arm in others {
+            try createSnapshot(arm, modelRun: modelRun, minerRun: minerRun)
+            checkpoints[arm] = try train(["--snapshot", "\(try snapshotId(mixture: arm.rawValue))"], steps: recipe.pretrainSteps,
+                                         out: "models/\(arm.rawValue)")
         }
         if recipe.tuningSteps > 0 {
             try ipt("mix", "create", "qa-tuning", "--component", "instructions:set=demo-qa", "--db", db)
             try ipt("snapshot", "create", "--mixture", "qa-tuning", "--tokenizer", "demo", "--seq-len", "\(Self.sequenceLength)",
                     "--seed", "\(seed)", "--db", db)
-        }
-
-        section("9. pre-train one model per mixture: \(recipe.pretrainSteps) steps × 8 × \(Self.sequenceLength) tokens each")
-        var checkpoints: [DemoArm: (id: Int64, directory: String)] = [:]
-        for arm in recipe.arms {
-            let snapshot = try snapshotId(mixture: arm.rawValue)
-            checkpoints[arm] = try train(["--snapshot", "\(snapshot)"], steps: recipe.pretrainSteps, out: "models/\(arm.rawValue)")
         }
 
         section("10. evaluate: questions about the \(recipe.evalPeople) people every model saw only as raw text")
@@ -168,13 +168,21 @@ struct DemoRun {
 
     // MARK: - Steps
 
-    private func mixtureComponents(_ arm: DemoArm, modelRun: Int64, minerRun: Int64?) -> [String] {
+    /// Creates an arm's mixture and its snapshot. The Instruct arms take the evaluation people's
+    /// raw texts twice: an augmented text is about twice as long as a raw one, so the evaluation
+    /// people keep about the share of the token budget they have in Vanilla.
+    private func createSnapshot(_ arm: DemoArm, modelRun: Int64?, minerRun: Int64?) throws {
+        let tasks = "instructions:set=demo-tasks,ratio=\(String(format: "%.4f", recipe.taskRatio))"
+        let components: [String]
         switch arm {
-        case .vanilla: return ["raw:source=people", "raw:source=eval-people"]
-        case .mix: return ["raw:source=people", "raw:source=eval-people", "instructions:set=demo-tasks"]
-        case .instruct: return ["augmented:run=\(modelRun)", "raw:source=eval-people", "instructions:set=demo-tasks"]
-        case .instructMiner: return ["augmented:run=\(minerRun ?? 0)", "raw:source=eval-people", "instructions:set=demo-tasks"]
+        case .vanilla: components = ["raw:source=people", "raw:source=eval-people"]
+        case .mix: components = ["raw:source=people", "raw:source=eval-people", tasks]
+        case .instruct: components = ["augmented:run=\(modelRun ?? 0)", "raw:source=eval-people,repeat=2", tasks]
+        case .instructMiner: components = ["augmented:run=\(minerRun ?? 0)", "raw:source=eval-people,repeat=2", tasks]
         }
+        try ipt(["mix", "create", arm.rawValue] + components.flatMap { ["--component", $0] } + ["--db", db])
+        try ipt("snapshot", "create", "--mixture", arm.rawValue, "--tokenizer", "demo", "--seq-len", "\(Self.sequenceLength)",
+                "--seed", "\(seed)", "--db", db)
     }
 
     /// Runs `ipt train` and returns the final checkpoint's id and directory.
