@@ -6,16 +6,17 @@ struct DemoCommand: ParsableCommand {
         abstract: "Run the paper's experiment end to end on a generated world whose every fact is known.",
         discussion: """
             A seeded world of people (city, profession, instrument, pet, birth year, favourite \
-            colour), each described in several rewrites, goes through the whole method: an \
-            instruction synthesizer is fine-tuned on context-based tasks about one group of people, \
-            writes instruction–response pairs (two rounds) for a second group's texts through the \
-            work queue, and every synthesized pair is checked against the world's truth. The \
-            pairs are templified, and models are pre-trained at one token budget on Vanilla \
-            (raw texts), Mix (raw texts + the tuning collection), Instruct (augmented texts + the \
-            raw texts of a third group + the tuning collection) and Instruct with the rule-based \
-            miner's pairs. Each is asked multiple-choice questions about the third group, whose \
-            facts every model saw only as raw text, in a wording no training text uses — then \
-            briefly instruction-tuned on questions about the second group and asked again.
+            colour), each described in several rewrites, goes through the whole method. Vanilla \
+            (raw texts) is pre-trained first; an instruction synthesizer is fine-tuned from it on \
+            context-based tasks about one group of people and writes instruction–response pairs \
+            (two rounds) for a second group's texts through the work queue; every synthesized pair \
+            is checked against the world's truth. The pairs are templified, and Mix (raw texts + \
+            the tuning collection), Instruct (augmented texts + the raw texts of a third group + \
+            the tuning collection) and Instruct with the rule-based miner's pairs are pre-trained \
+            at Vanilla's token budget. Each model is asked multiple-choice questions about the \
+            third group, whose facts every model saw only as raw text, in a wording no training \
+            text uses — then briefly instruction-tuned on questions about the second group and \
+            asked again.
 
             Each step is printed as the `ipt` command it runs, so any of it can be repeated by hand. \
             Everything stays in DIR/demo.db; DIR/report holds the report and the comparison, and \
