@@ -219,13 +219,17 @@ http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_
 EOF
 GARBAGE_PID=$!
 sleep 1
+# A run none of whose requests succeeded ends `failed` and `ipt synth run` exits non-zero.
 GRUN=$("$IPT" synth run --db "$DB" --backend "openai:http://127.0.0.1:$GARBAGE_PORT/v1" --model tiny --max-attempts 2 \
-    --retries 0 --source texts --limit 6 2>/dev/null)
+    --retries 0 --source texts --limit 6 2>/dev/null) && fail "garbage server: ipt synth run exited 0 although every request failed"
+[ -n "$GRUN" ] || fail "garbage server: ipt synth run printed no run id"
+GSTATUS=$(sql "$DB" "SELECT status FROM synth_runs WHERE id = $GRUN")
+[ "$GSTATUS" = failed ] || fail "garbage server: the run's status is $GSTATUS, expected failed"
 GFAILED=$(status_field "$GRUN" requests_failed)
 GPAIRS=$(status_field "$GRUN" pairs)
 [ "$GFAILED" = 6 ] || fail "garbage server: expected 6 failed requests, found $GFAILED"
 [ "$GPAIRS" = 0 ] || fail "garbage server: $GPAIRS pairs stored from garbage"
-log "garbage / truncated responses: 6/6 requests failed, 0 pairs"
+log "garbage / truncated responses: 6/6 requests failed, 0 pairs, run failed, non-zero exit"
 phase_done garbage
 
 log "PASS in $(($(date +%s) - STARTED)) s (phases:$TIMINGS)"
