@@ -117,7 +117,7 @@ public final class PipelinedSynthesisWorker: @unchecked Sendable {
             }
             shared.condition.unlock()
             if !toCommit.isEmpty {
-                let written = try immediate { db in try SynthesisRepository.record(toCommit, owner: self.owner, in: db) }
+                let written = try store.immediate(run: runId) { db in try SynthesisRepository.record(toCommit, owner: self.owner, in: db) }
                 summary.add(toCommit, pairs: written)
                 meter.add(requests: toCommit.filter { if case .success = $0.result { true } else { false } }.count,
                           tokens: toCommit.reduce(0) { total, outcome in
@@ -131,7 +131,7 @@ public final class PipelinedSynthesisWorker: @unchecked Sendable {
             let pendingOutcomes = shared.outcomes.count
             shared.condition.unlock()
             if !runDone && held < 2 * window {
-                let claimed: [LeasedRequest]? = try immediate { db in
+                let claimed: [LeasedRequest]? = try store.immediate(run: runId) { db in
                     if try SynthesisRepository.advance(run: self.runId, in: db) == .done { return nil }
                     return try SynthesisRepository.claim(run: self.runId, owner: self.owner, batchSize: 2 * window - held,
                                                          leaseSeconds: self.leaseSeconds, now: Date().timeIntervalSince1970, in: db)
@@ -247,18 +247,5 @@ public final class PipelinedSynthesisWorker: @unchecked Sendable {
         return PipelineProgress(run: run, textsPerSecond: rate, tokensPerSecond: meter.tokensPerSecond(now: now),
                                 etaSeconds: rate > 0 ? Double(remaining) / rate : nil, inFlight: inFlight, restingServers: resting,
                                 pairsThisWorker: run.pairs - start.pairs)
-    }
-
-    /// One immediate transaction (see `SynthesisWorker`: two workers never both create a round).
-    private func immediate<T>(_ body: @escaping (Database) throws -> T) throws -> T {
-        try store.queue.writeWithoutTransaction { db in
-            var value: T?
-            try db.inTransaction(.immediate) {
-                value = try body(db)
-                return .commit
-            }
-            guard let value else { throw SynthesisError.unknownRun(runId) }
-            return value
-        }
     }
 }

@@ -54,7 +54,7 @@ public final class SynthesisWorker: @unchecked Sendable {
         var summary = Summary()
         let parameters = try store.read { db in try SynthesisRepository.run(runId, in: db).parameters }
         while true {
-            let batch: [LeasedRequest]? = try immediate { db in
+            let batch: [LeasedRequest]? = try store.immediate(run: runId) { db in
                 if try SynthesisRepository.advance(run: self.runId, in: db) == .done { return nil }
                 return try SynthesisRepository.claim(run: self.runId, owner: self.owner, batchSize: self.batchSize,
                                                      leaseSeconds: self.leaseSeconds, now: Date().timeIntervalSince1970, in: db)
@@ -66,7 +66,7 @@ public final class SynthesisWorker: @unchecked Sendable {
                 continue
             }
             let outcomes = try completeRenewingLeases(batch, parameters: parameters)
-            let written = try immediate { db in try SynthesisRepository.record(outcomes, owner: self.owner, in: db) }
+            let written = try store.immediate(run: runId) { db in try SynthesisRepository.record(outcomes, owner: self.owner, in: db) }
             summary.pairsWritten += written
             for outcome in outcomes {
                 if case .success = outcome.result { summary.requestsCompleted += 1 } else { summary.requestsFailed += 1 }
@@ -108,19 +108,5 @@ public final class SynthesisWorker: @unchecked Sendable {
         return zip(batch, results + Array(repeating: .failure(CompletionFailure(message: "the synthesizer returned too few results")),
                                           count: max(0, batch.count - results.count)))
             .map { RequestOutcome(requestId: $0.id, result: $1, latencySeconds: latency) }
-    }
-
-    /// One immediate transaction: taking the write lock first means two workers never both
-    /// read "round complete" and then both create the next round.
-    private func immediate<T>(_ body: @escaping (Database) throws -> T) throws -> T {
-        try store.queue.writeWithoutTransaction { db in
-            var value: T?
-            try db.inTransaction(.immediate) {
-                value = try body(db)
-                return .commit
-            }
-            guard let value else { throw SynthesisError.unknownRun(runId) }
-            return value
-        }
     }
 }
