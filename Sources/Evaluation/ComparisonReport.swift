@@ -54,7 +54,7 @@ public struct ComparisonReport: Sendable {
             return String(format: "%.4f ± %.4f", metric.value, metric.stderr ?? 0)
         }
         var markdown = "# \(title)\n\n"
-        markdown += "| mixture | QA acc | QA acc after instruction tuning | held-out token perplexity | eval runs | |\n|---|---|---|---|---|---|\n"
+        markdown += "| mixture | QA acc | QA acc after instruction tuning | held-out token perplexity | eval runs | what the mixture holds |\n|---|---|---|---|---|---|\n"
         for (row, figure) in zip(rows, figures) {
             let runs = ([row.qaRun] + [row.tunedRun, row.perplexityRun].compactMap { $0 }).map(String.init).joined(separator: ", ")
             markdown += "| \(row.label) | \(cell(figure.accuracy)) | \(cell(figure.tunedAccuracy)) | "
