@@ -51,11 +51,6 @@ public struct DemoWorld: Sendable {
             }
         }
     }
-
-    /// The person with this full name, if the world has one.
-    public func person(named name: String) -> Person? {
-        people.first { $0.name == name }
-    }
 }
 
 /// One inhabitant of the demo world.

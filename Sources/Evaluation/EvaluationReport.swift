@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Model
 import ProgressReporting
 
 /// Builds the evaluation report from the database: `report.md` (a table of evaluated models ×
@@ -28,21 +29,14 @@ public struct EvaluationReport: Sendable {
         progress(StageProgress(phase: "writing", done: plots.count + 1, total: plots.count + 1, unit: .count("files")))
     }
 
-    /// Temp file + rename, so a reader never sees half a file.
+    /// Temp file, fsync, rename (the Model target's `AtomicFile`), so a reader never sees half a file.
     static func atomicWrite(_ text: String, to path: String) throws(EvaluationError) {
-        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-            try FileManager.default.moveItem(atPath: temporary, toPath: path)
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
+        do { try AtomicFile.write(Array(text.utf8), to: path) } catch {
+            if case let .writeFailed(_, reason) = error { throw .writeFailed(path: path, reason: reason) }
             throw .writeFailed(path: path, reason: error.localizedDescription)
         }
     }
 
-    /// Reads the runs and draws the plots; `progress` hears of every run read (phase "reading
-    /// runs") and every plot drawn ("plotting").
     public static func build(runIds: [Int64]?, databasePath: String, in db: Database,
                              progress: ProgressHandler = { _ in }) throws -> EvaluationReport {
         let runs = try EvaluationRepository.runs(ids: runIds, in: db)

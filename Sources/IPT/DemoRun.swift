@@ -89,7 +89,7 @@ struct DemoRun {
                 "--max-new-tokens", "160", "--temperature", "0", "--seed", "\(seed)", "--source", "people", "--db", db)
         let modelRun = try latestSynthesisRun()
         try ipt("synth", "status", "--run", "\(modelRun)", "--db", db)
-        let precision = try checkPairs(run: modelRun, world: world)
+        let precision = try checkPairs(run: modelRun, world: world, documents: documents)
 
         var minerRun: Int64?
         if recipe.arms.contains(.instructMiner) {
@@ -97,7 +97,7 @@ struct DemoRun {
             try ipt("synth", "run", "--backend", "miner", "--rounds", "2", "--max-model-len", "1024",
                     "--max-new-tokens", "400", "--seed", "\(seed)", "--source", "people", "--db", db)
             minerRun = try latestSynthesisRun()
-            _ = try checkPairs(run: minerRun ?? 0, world: world)
+            _ = try checkPairs(run: minerRun ?? 0, world: world, documents: documents)
         }
         try ipt("query", "synth_pair_checks", "--db", db)
 
@@ -198,9 +198,9 @@ struct DemoRun {
     }
 
     /// Judges every pair of a synthesis run against the world and stores the verdicts.
-    private func checkPairs(run: Int64, world: DemoWorld) throws -> PairCheckSummary {
+    private func checkPairs(run: Int64, world: DemoWorld, documents: [DemoDocument]) throws -> PairCheckSummary {
         let checker = FactChecker(world: world)
-        let peopleByDocument = Dictionary(world.documents(rewrites: recipe.rewrites).map { ($0.id, world.people[$0.personId]) },
+        let peopleByDocument = Dictionary(documents.map { ($0.id, world.people[$0.personId]) },
                                           uniquingKeysWith: { first, _ in first })
         let store = try Store.open(path: db)
         let summary = try store.write { db in
