@@ -31,7 +31,9 @@ import Testing
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM training_runs") == 2 + 2 * DemoArm.allCases.count)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM instruction_pairs p LEFT JOIN instruction_pair_checks c ON c.pair_id = p.id WHERE c.pair_id IS NULL") == 0)
 
-            let results = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/results.json"))) as? [String: Any])
+            let resultsData = try Data(contentsOf: URL(fileURLWithPath: directory + "/results.json"))
+            let resultsText = String(decoding: resultsData, as: UTF8.self)
+            let results = try #require(JSONSerialization.jsonObject(with: resultsData) as? [String: Any])
             #expect(results["seed"] as? Int == 3)
             let rows = try #require(results["rows"] as? [[String: Any]])
             #expect(rows.compactMap { $0["mixture"] as? String } == ["vanilla", "mix", "instruct", "instruct-miner"])
@@ -39,8 +41,12 @@ import Testing
                 for (valueKey, stderrKey, runKey) in [("qa_acc", "qa_acc_stderr", "qa_eval_run_id"), ("tuned_qa_acc", "tuned_qa_acc_stderr", "tuned_eval_run_id")] {
                     let run = try #require(row[runKey] as? Int)
                     let stored = try #require(try Row.fetchOne(db, sql: "SELECT value, stderr FROM eval_scores WHERE run_id = ? AND metric = 'acc'", arguments: [run]))
-                    #expect(row[valueKey] as? Double == stored["value"])
-                    #expect(row[stderrKey] as? Double == stored["stderr"])
+                    // Exactly the stored figures, in their shortest round-trip spelling (Foundation's
+                    // parser on Linux can land an ulp away, so the text is compared, not the parse).
+                    let value: Double = stored["value"], stderr: Double = stored["stderr"]
+                    #expect(resultsText.contains("\"\(valueKey)\":\(value)"), "\(valueKey) \(value) of run \(run)")
+                    #expect(resultsText.contains("\"\(stderrKey)\":\(stderr)"), "\(stderrKey) \(stderr) of run \(run)")
+                    #expect(abs((row[stderrKey] as? Double ?? -1) - stderr) <= 1e-15)
                 }
             }
             let synthesizer = try #require(results["synthesizer"] as? [String: Any])
