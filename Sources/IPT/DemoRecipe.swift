@@ -12,10 +12,8 @@ struct DemoRecipe: Equatable {
     var heldoutPeople: Int
     /// Documents per pre-training person, each a fresh draw of phrasings and sentence order.
     var rewrites: Int
-    /// Texts of the synthesizer's first lesson: people with one fact each, so that the one
-    /// value-like word of the text is the answer. Reading it off forms within a few hundred
-    /// steps on every seed tried; with one or two facts a text, when it formed at all varied
-    /// from step 1,200 to step 2,700 with the seed.
+    /// Texts of the synthesizer's first lesson: people with one or two facts, so that the one
+    /// value-like word of the text is the answer and reading it off is easy to learn.
     var shortTaskTexts: Int
     /// Texts of its second lesson (and the tuning collection the mixtures take from): one to
     /// six facts, as many as the texts it will read.
@@ -40,13 +38,13 @@ struct DemoRecipe: Equatable {
     var synthesizerConfig = #"{"base": "tiny", "vocabSize": 1280, "hiddenSize": 128, "intermediateSize": 344, "layerCount": 2, "headCount": 4, "kvHeadCount": 2, "batchSize": 16, "learningRate": 0.005, "warmupSteps": 50}"#
 
     static let full = DemoRecipe(pretrainPeople: 150, evalPeople: 50, heldoutPeople: 10, rewrites: 4,
-                                 shortTaskTexts: 16000, taskTexts: 8000, shortSynthesizerSteps: 1200, synthesizerSteps: 800,
+                                 shortTaskTexts: 12000, taskTexts: 8000, shortSynthesizerSteps: 1500, synthesizerSteps: 800,
                                  pretrainSteps: 1300, tuningSteps: 40, arms: [.vanilla, .mix, .instruct, .instructMiner])
-    /// Fewer people, a shorter second lesson at half the sequences a step, fewer pre-training
-    /// steps, two arms.
+    /// Half the sequences a step for the synthesizer (the steps, not the tokens, are what its
+    /// reading needs) and fewer pre-training steps.
     static let quick = DemoRecipe(pretrainPeople: 100, evalPeople: 40, heldoutPeople: 10, rewrites: 4,
-                                  shortTaskTexts: 12000, taskTexts: 3000, shortSynthesizerSteps: 900, synthesizerSteps: 300,
-                                  synthesizerBatch: 4,
+                                  shortTaskTexts: 8000, taskTexts: 3000, shortSynthesizerSteps: 1200, synthesizerSteps: 400,
+                                  shortSynthesizerBatch: 8, synthesizerBatch: 4,
                                   pretrainSteps: 400, tuningSteps: 0, arms: [.vanilla, .instruct])
 
     /// The share of the tuning collection that goes into the Mix and Instruct mixtures: about as

@@ -48,7 +48,7 @@ struct DemoRun {
         try writeCorpus(documentsOf(groups.pretrain), to: "people.jsonl")
         try writeCorpus(documentsOf(groups.evaluation), to: "eval-people.jsonl")
         try writeCorpus(world.documents(rewrites: 1).filter { doc in groups.heldout.contains { $0.id == doc.personId } }, to: "heldout-people.jsonl")
-        try writeTasks(world.synthesizerTasks(count: recipe.shortTaskTexts, maxFacts: 1, stream: 1), to: "tasks-short.jsonl")
+        try writeTasks(world.synthesizerTasks(count: recipe.shortTaskTexts, maxFacts: 2, stream: 1), to: "tasks-short.jsonl")
         try writeTasks(world.synthesizerTasks(count: recipe.taskTexts, maxFacts: Attribute.allCases.count, stream: 2), to: "tasks.jsonl")
         try writeQuestions(world.taskCollection(for: groups.pretrain, rewrites: 1), to: "qa-tuning.jsonl")
         try writeEvaluation(world.evaluationItems(for: groups.evaluation, choices: 4), to: "facts.jsonl")
@@ -78,8 +78,8 @@ struct DemoRun {
         checkpoints[.vanilla] = try train(["--snapshot", "\(try snapshotId(mixture: DemoArm.vanilla.rawValue))"],
                                           steps: recipe.pretrainSteps, out: "models/vanilla")
 
-        // The synthesizer reads before it writes: first texts of one fact (a 128-token sequence
-        // holds a few examples), then texts of one to six facts, two examples per 512-token
+        // The synthesizer reads before it writes: first texts of one or two facts (128 tokens
+        // hold one example), then texts of one to six facts, two examples per 512-token
         // sequence, so the second is read after an earlier entry as in round-2 prompts.
         section("5. the instruction synthesizer, trained from scratch on the context-based task collection (loss on the pairs): "
                 + "\(recipe.shortSynthesizerSteps) steps on short texts, then \(recipe.synthesizerSteps) on texts of up to six facts")
