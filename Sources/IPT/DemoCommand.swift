@@ -8,12 +8,13 @@ struct DemoCommand: ParsableCommand {
             A seeded world of people (city, profession, instrument, pet, birth year, favourite \
             colour), each described in several rewrites, goes through the whole method. Vanilla \
             (raw texts) is pre-trained first. An instruction synthesizer is trained from scratch on \
-            context-based tasks (texts about other names, each with questions in several forms; \
-            short texts first) and writes instruction–response pairs (two rounds) for a second \
-            group's texts through the work queue; every synthesized pair is checked against the \
-            world's truth. The pairs are templified, and Mix (raw texts + \
-            the tuning collection), Instruct (augmented texts + the raw texts of a third group + \
-            the tuning collection) and Instruct with the rule-based miner's pairs are pre-trained \
+            context-based tasks (texts about other names, each with questions in several forms) \
+            in three lessons — texts of one fact, of one or two, then of up to six — and writes \
+            instruction–response pairs (two rounds) for a second group's texts through the work \
+            queue; every synthesized pair is checked against the world's truth. The pairs are \
+            templified, and Mix (raw texts + the tuning collection), Instruct (augmented texts + \
+            the raw texts of a third group + the tuning collection) and Instruct with the \
+            rule-based miner's pairs are pre-trained \
             at Vanilla's token budget. Each model is asked multiple-choice questions about the \
             third group, whose facts every model saw only as raw text, in a wording no training \
             text uses — then briefly instruction-tuned on questions about the second group and \
@@ -34,7 +35,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Pre-training steps per model (default 1300, or 400 with --quick).")
     var steps: Int?
 
-    @Option(help: "Synthesizer steps on texts of up to six facts, after its first lesson on short texts (default 800, or 400 with --quick).")
+    @Option(help: "Steps of the synthesizer's last lesson, on texts of up to six facts (default 1600, or 800 with --quick).")
     var synthesizerSteps: Int?
 
     @Option(help: "Scale every group of people by this factor (e.g. 0.25 for a test-sized run).")
@@ -52,11 +53,10 @@ struct DemoCommand: ParsableCommand {
     func run() throws {
         var recipe = quick ? DemoRecipe.quick : DemoRecipe.full
         if let steps { recipe.pretrainSteps = steps }
-        if let synthesizerSteps { recipe.synthesizerSteps = synthesizerSteps }
+        if let synthesizerSteps { recipe.lessons[recipe.lessons.count - 1].steps = synthesizerSteps }
         if scale != 1 {
             func scaled(_ count: Int) -> Int { max(4, Int((Double(count) * scale).rounded())) }
-            recipe.shortTaskTexts = scaled(recipe.shortTaskTexts)
-            recipe.taskTexts = scaled(recipe.taskTexts)
+            for index in recipe.lessons.indices { recipe.lessons[index].texts = scaled(recipe.lessons[index].texts) }
             recipe.pretrainPeople = scaled(recipe.pretrainPeople)
             recipe.evalPeople = scaled(recipe.evalPeople)
             recipe.heldoutPeople = scaled(recipe.heldoutPeople)

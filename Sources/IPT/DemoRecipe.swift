@@ -1,3 +1,4 @@
+import DemoWorld
 import Foundation
 
 /// How big the demo is: how many people play which part, how many rewrites describe each, how
@@ -12,17 +13,9 @@ struct DemoRecipe: Equatable {
     var heldoutPeople: Int
     /// Documents per pre-training person, each a fresh draw of phrasings and sentence order.
     var rewrites: Int
-    /// Texts of the synthesizer's first lesson: people with one or two facts, so that the one
-    /// value-like word of the text is the answer and reading it off is easy to learn.
-    var shortTaskTexts: Int
-    /// Texts of its second lesson (and the tuning collection the mixtures take from): one to
-    /// six facts, as many as the texts it will read.
-    var taskTexts: Int
-    var shortSynthesizerSteps: Int
-    var synthesizerSteps: Int
-    /// Sequences a step in each lesson (128 tokens in the first, 512 in the second).
-    var shortSynthesizerBatch = 16
-    var synthesizerBatch = 8
+    /// The synthesizer's curriculum, in order, each lesson starting from the model the one before
+    /// it left: it reads before it writes.
+    var lessons: [SynthesizerLesson]
     var pretrainSteps: Int
     var tuningSteps: Int
     /// The mixtures pre-trained and compared, in table order.
@@ -38,19 +31,20 @@ struct DemoRecipe: Equatable {
     var synthesizerConfig = #"{"base": "tiny", "vocabSize": 1280, "hiddenSize": 128, "intermediateSize": 344, "layerCount": 2, "headCount": 4, "kvHeadCount": 2, "batchSize": 16, "learningRate": 0.005, "warmupSteps": 50}"#
 
     static let full = DemoRecipe(pretrainPeople: 150, evalPeople: 50, heldoutPeople: 10, rewrites: 4,
-                                 shortTaskTexts: 12000, taskTexts: 8000, shortSynthesizerSteps: 1500, synthesizerSteps: 800,
+                                 lessons: [.oneFact(texts: 12000, steps: 750), .twoFacts(texts: 12000, steps: 1500),
+                                           .allFacts(texts: 8000, steps: 1600)],
                                  pretrainSteps: 1300, tuningSteps: 40, arms: [.vanilla, .mix, .instruct, .instructMiner])
     /// Half the sequences a step for the synthesizer (the steps, not the tokens, are what its
     /// reading needs) and fewer pre-training steps.
     static let quick = DemoRecipe(pretrainPeople: 100, evalPeople: 40, heldoutPeople: 10, rewrites: 4,
-                                  shortTaskTexts: 8000, taskTexts: 3000, shortSynthesizerSteps: 1200, synthesizerSteps: 400,
-                                  shortSynthesizerBatch: 8, synthesizerBatch: 4,
+                                  lessons: [.oneFact(texts: 8000, steps: 750, batch: 8), .twoFacts(texts: 8000, steps: 1200, batch: 8),
+                                            .allFacts(texts: 3000, steps: 800, batch: 4)],
                                   pretrainSteps: 400, tuningSteps: 0, arms: [.vanilla, .instruct])
 
     /// The share of the tuning collection that goes into the Mix and Instruct mixtures: about as
     /// many task texts as there are people to augment, so the collection does not crowd out the
     /// corpus at this scale (the paper's collection is a sliver of 100B tokens).
-    var taskRatio: Double { min(1, Double(pretrainPeople) / Double(max(taskTexts, 1))) }
+    var taskRatio: Double { min(1, Double(pretrainPeople) / Double(max(lessons.last?.texts ?? 0, 1))) }
 
     var totalPeople: Int { pretrainPeople + evalPeople + heldoutPeople }
 }
@@ -79,5 +73,42 @@ enum DemoArm: String, CaseIterable {
         case .instruct: return "LM-synthesizer-augmented texts + raw texts of the evaluation people + the tuning collection"
         case .instructMiner: return "miner-augmented texts + raw texts of the evaluation people + the tuning collection"
         }
+    }
+}
+
+/// One lesson of the synthesizer's curriculum: task texts of at most `maxFacts` facts about fresh
+/// names, written to DIR/`name`.jsonl and ingested as instruction set demo-`name`.
+struct SynthesizerLesson: Equatable {
+    var name: String
+    var maxFacts: Int
+    /// Keeps the lessons' texts apart (and each lesson's texts the same whatever else changes).
+    var stream: UInt64
+    var texts: Int
+    var steps: Int
+    /// Sequences a step, and tokens a sequence: 128 hold one short example, 512 hold two long ones.
+    var batch: Int
+    var sequenceLength: Int
+    /// Peak learning rate; nil keeps the synthesizer config's.
+    var learningRate: Double?
+
+    /// One fact per text, so the text's one value-like word is the answer: the step where reading
+    /// forms is reached by step ~750 on every seed tried (with up to two facts it came anywhere
+    /// between 1,200 and 2,700 steps, or not at all).
+    static func oneFact(texts: Int, steps: Int, batch: Int = 16) -> SynthesizerLesson {
+        SynthesizerLesson(name: "tasks-one", maxFacts: 1, stream: 3, texts: texts, steps: steps, batch: batch, sequenceLength: 128)
+    }
+
+    /// One or two facts: the synthesizer learns which value a question asks for, and to write
+    /// more than one pair.
+    static func twoFacts(texts: Int, steps: Int, batch: Int = 16) -> SynthesizerLesson {
+        SynthesizerLesson(name: "tasks-short", maxFacts: 2, stream: 1, texts: texts, steps: steps, batch: batch, sequenceLength: 128)
+    }
+
+    /// One to six facts, as many as the texts it will read, two examples per sequence so the
+    /// second is read after an earlier entry as in round-2 prompts. This set is also the tuning
+    /// collection the mixtures take from.
+    static func allFacts(texts: Int, steps: Int, batch: Int = 8) -> SynthesizerLesson {
+        SynthesizerLesson(name: "tasks", maxFacts: Attribute.allCases.count, stream: 2, texts: texts, steps: steps, batch: batch,
+                          sequenceLength: 512, learningRate: 0.004)
     }
 }

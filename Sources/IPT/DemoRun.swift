@@ -48,8 +48,9 @@ struct DemoRun {
         try writeCorpus(documentsOf(groups.pretrain), to: "people.jsonl")
         try writeCorpus(documentsOf(groups.evaluation), to: "eval-people.jsonl")
         try writeCorpus(world.documents(rewrites: 1).filter { doc in groups.heldout.contains { $0.id == doc.personId } }, to: "heldout-people.jsonl")
-        try writeTasks(world.synthesizerTasks(count: recipe.shortTaskTexts, maxFacts: 2, stream: 1), to: "tasks-short.jsonl")
-        try writeTasks(world.synthesizerTasks(count: recipe.taskTexts, maxFacts: Attribute.allCases.count, stream: 2), to: "tasks.jsonl")
+        for lesson in recipe.lessons {
+            try writeTasks(world.synthesizerTasks(count: lesson.texts, maxFacts: lesson.maxFacts, stream: lesson.stream), to: lesson.name + ".jsonl")
+        }
         try writeQuestions(world.taskCollection(for: groups.pretrain, rewrites: 1), to: "qa-tuning.jsonl")
         try writeEvaluation(world.evaluationItems(for: groups.evaluation, choices: 4), to: "facts.jsonl")
         try Data(recipe.modelConfig.utf8).write(to: URL(fileURLWithPath: file("model.json")))
@@ -57,15 +58,16 @@ struct DemoRun {
 
         section("1. a world of \(recipe.totalPeople) people (seed \(seed)), \(recipe.rewrites) rewrites each: "
                 + "\(recipe.pretrainPeople) to augment, \(recipe.evalPeople) asked about at evaluation, \(recipe.heldoutPeople) held out; "
-                + "and \(recipe.shortTaskTexts + recipe.taskTexts) task texts about other names for the synthesizer; e.g.")
+                + "and \(recipe.lessons.map(\.texts).reduce(0, +)) task texts about other names for the synthesizer; e.g.")
         print("   \(documents[0].text)")
 
         section("2. ingest: raw texts into one SQLite database")
         try ipt("ingest", file("people.jsonl"), "--source", "people", "--db", db)
         try ipt("ingest", file("eval-people.jsonl"), "--source", "eval-people", "--db", db)
         try ipt("ingest", file("heldout-people.jsonl"), "--source", "heldout-people", "--split", "heldout", "--db", db)
-        try ipt("ingest-instructions", file("tasks-short.jsonl"), "--name", "demo-tasks-short", "--db", db)
-        try ipt("ingest-instructions", file("tasks.jsonl"), "--name", "demo-tasks", "--db", db)
+        for lesson in recipe.lessons {
+            try ipt("ingest-instructions", file(lesson.name + ".jsonl"), "--name", "demo-" + lesson.name, "--db", db)
+        }
         try ipt("ingest-instructions", file("qa-tuning.jsonl"), "--name", "demo-qa", "--db", db)
 
         section("3. a byte-level BPE tokenizer trained on the corpus")
@@ -78,18 +80,18 @@ struct DemoRun {
         checkpoints[.vanilla] = try train(["--snapshot", "\(try snapshotId(mixture: DemoArm.vanilla.rawValue))"],
                                           steps: recipe.pretrainSteps, out: "models/vanilla")
 
-        // The synthesizer reads before it writes: first texts of one or two facts (128 tokens
-        // hold one example), then texts of one to six facts, two examples per 512-token
-        // sequence, so the second is read after an earlier entry as in round-2 prompts.
-        section("5. the instruction synthesizer, trained from scratch on the context-based task collection (loss on the pairs): "
-                + "\(recipe.shortSynthesizerSteps) steps on short texts, then \(recipe.synthesizerSteps) on texts of up to six facts")
-        let firstLesson = try train(["--mode", "synthesizer", "--instructions", "demo-tasks-short", "--tokenizer", "demo", "--seq-len", "128"],
-                                    steps: recipe.shortSynthesizerSteps, out: "models/synthesizer-short", config: "synthesizer.json",
-                                    extra: ["--batch-size", "\(recipe.shortSynthesizerBatch)"]).directory
-        let synthesizerDirectory = try train(["--mode", "synthesizer", "--instructions", "demo-tasks", "--tokenizer", "demo", "--seq-len", "512",
-                                              "--init-model", firstLesson],
-                                             steps: recipe.synthesizerSteps, out: "models/synthesizer", config: "synthesizer.json",
-                                             extra: ["--batch-size", "\(recipe.synthesizerBatch)", "--lr", "0.004"]).directory
+        section("5. the instruction synthesizer, trained from scratch on the context-based task collection (loss on the pairs), "
+                + "lesson by lesson: " + recipe.lessons.map { "\($0.steps) steps on texts of up to \($0.maxFacts) facts" }.joined(separator: ", then "))
+        var synthesizerDirectory: String?
+        for lesson in recipe.lessons {
+            let start = synthesizerDirectory.map { ["--init-model", $0] } ?? []
+            let rate = lesson.learningRate.map { ["--lr", "\($0)"] } ?? []
+            synthesizerDirectory = try train(["--mode", "synthesizer", "--instructions", "demo-" + lesson.name, "--tokenizer", "demo",
+                                              "--seq-len", "\(lesson.sequenceLength)"] + start,
+                                             steps: lesson.steps, out: "models/synthesizer-" + lesson.name, config: "synthesizer.json",
+                                             extra: ["--batch-size", "\(lesson.batch)"] + rate).directory
+        }
+        guard let synthesizerDirectory else { throw ValidationError("the demo's recipe has no synthesizer lesson") }
 
         section("6. synthesis for the \(recipe.pretrainPeople) people to augment: the fine-tuned synthesizer, two rounds, through the work queue")
         try ipt("synth", "run", "--backend", "model:" + synthesizerDirectory, "--rounds", "2", "--max-model-len", "512",

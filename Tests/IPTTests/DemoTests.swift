@@ -11,8 +11,10 @@ import Testing
     @Test func aReducedDemoFillsEveryTableAndReportsTheStoredScores() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ipt-demo-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var recipe = DemoRecipe(pretrainPeople: 6, evalPeople: 4, heldoutPeople: 2, rewrites: 2, shortTaskTexts: 8, taskTexts: 6,
-                                shortSynthesizerSteps: 2, synthesizerSteps: 2, pretrainSteps: 2, tuningSteps: 1, arms: DemoArm.allCases)
+        var recipe = DemoRecipe(pretrainPeople: 6, evalPeople: 4, heldoutPeople: 2, rewrites: 2,
+                                lessons: [.oneFact(texts: 6, steps: 1, batch: 2), .twoFacts(texts: 8, steps: 2, batch: 2),
+                                          .allFacts(texts: 6, steps: 2, batch: 2)],
+                                pretrainSteps: 2, tuningSteps: 1, arms: DemoArm.allCases)
         recipe.modelConfig = Self.microModel
         recipe.synthesizerConfig = Self.microModel
         try DemoRun(directory: directory, seed: 3, recipe: recipe).run()
@@ -26,9 +28,12 @@ import Testing
                 let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
                 #expect(count > 0, "\(table) is empty")
             }
-            // Both synthesis runs (local model, miner), one pre-training run per arm plus the synthesizer's two lessons and the tuned models.
+            // Both synthesis runs (local model, miner), one pre-training run per arm plus the synthesizer's lessons and the tuned models.
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM synth_runs") == 2)
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM training_runs") == 2 + 2 * DemoArm.allCases.count)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM training_runs") == recipe.lessons.count + 2 * DemoArm.allCases.count)
+            // Each lesson starts from the model the one before it left.
+            let lessonStarts = try String.fetchAll(db, sql: "SELECT json_extract(config_json, '$.modelName') FROM training_runs WHERE mode = 'synthesizer' ORDER BY id")
+            #expect(lessonStarts == ["tiny", directory + "/models/synthesizer-tasks-one/step-000001", directory + "/models/synthesizer-tasks-short/step-000002"])
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM instruction_pairs p LEFT JOIN instruction_pair_checks c ON c.pair_id = p.id WHERE c.pair_id IS NULL") == 0)
 
             let resultsData = try Data(contentsOf: URL(fileURLWithPath: directory + "/results.json"))
@@ -53,7 +58,7 @@ import Testing
             let modelRun = try #require(try Int64.fetchOne(db, sql: "SELECT min(id) FROM synth_runs"))
             #expect(synthesizer["pairs"] as? Int == (try Int.fetchOne(db, sql: "SELECT count(*) FROM instruction_pairs p JOIN synth_requests q ON q.id = p.request_id WHERE q.run_id = ?", arguments: [modelRun])))
         }
-        for name in ["report/report.md", "report/comparison.md", "report/comparison.svg", "tasks-short.jsonl", "tasks.jsonl", "facts.jsonl", "model.json", "synthesizer.json"] {
+        for name in ["report/report.md", "report/comparison.md", "report/comparison.svg", "tasks-one.jsonl", "tasks-short.jsonl", "tasks.jsonl", "facts.jsonl", "model.json", "synthesizer.json"] {
             #expect(FileManager.default.fileExists(atPath: directory + "/" + name), "\(name) is missing")
         }
     }
