@@ -64,7 +64,7 @@ let package = Package(
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(
             name: "Model",
-            dependencies: ["COpenBLAS", "CKernels", "Randomness", "JSONLines"],
+            dependencies: ["COpenBLAS", "CKernels", "Randomness", "JSONLines", "ProgressReporting"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(
             name: "Templating",
@@ -86,7 +86,7 @@ let package = Package(
         .target(
             name: "Training",
             dependencies: [
-                "Model", "Store", "Mixing", "Randomness", "JSONLines",
+                "Model", "Store", "Mixing", "Tokenization", "Randomness", "JSONLines", "ProgressReporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),

@@ -386,6 +386,9 @@ CREATE TABLE train_metrics (
     lr REAL NOT NULL,
     grad_norm REAL NOT NULL,
     tokens_per_s REAL NOT NULL,
+    -- (0013) The held-out loss after this step, on the steps that measured it (every
+    -- evalEvery steps and the last); NULL otherwise.
+    eval_loss REAL,
     PRIMARY KEY (run_id, step)
 ) WITHOUT ROWID;
 -- Evaluation (0006) ------------------------------------------------------------------------

@@ -64,7 +64,7 @@ struct SnapshotCreateCommand: ParsableCommand {
 
     func run() throws {
         let store = try Store.open(path: database.db)
-        let shards = try ShardStore(databasePath: database.db, directory: shardDir ?? shardDirectoryFromEnvironment())
+        let shards = try ShardStore(databasePath: database.db, directory: shardDir ?? ShardStore.environmentDirectory)
         try LegacyTokenBlobs.moveToShards(store: store, shards: shards)
         let tok = try store.read { db in try StoredTokenizer.load(name: tokenizer, in: db) }
         let packing = Packing(sequenceLength: seqLen, bos: Packing.BOS(rawValue: bos) ?? .document)
@@ -155,10 +155,4 @@ struct SnapshotExportCommand: ParsableCommand {
         reporter.finish()
         for file in files { print(file) }
     }
-}
-
-/// The shard directory named by `$IPT_SHARD_DIR`, if set (nil: beside the database).
-func shardDirectoryFromEnvironment() -> String? {
-    guard let value = ProcessInfo.processInfo.environment["IPT_SHARD_DIR"], !value.isEmpty else { return nil }
-    return value
 }

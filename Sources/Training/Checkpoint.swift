@@ -215,7 +215,7 @@ public struct Checkpoint {
             throw .corruptCheckpoint(path: statePath, reason: "missing")
         }
         let state: TrainerState
-        do { state = try JSONDecoder().decode(TrainerState.self, from: stateData) } catch {
+        do { state = try JSONDecoder().decode(TrainerState.self, from: try nestingModel(stateData, model: model.config)) } catch {
             throw .corruptCheckpoint(path: statePath, reason: error.localizedDescription)
         }
         try check(state, path: statePath)
@@ -223,6 +223,17 @@ public struct Checkpoint {
             throw .corruptCheckpoint(path: optimizerPath, reason: "it has taken \(optimizer.stepCount) steps but \(stateFile) says step \(state.step)")
         }
         return Checkpoint(directory: directory, model: model, optimizer: optimizer, state: state, sha256: hash)
+    }
+
+    /// A trainer_state.json written before TrainConfig held the whole model config (its model
+    /// fields flat in "config") gets the checkpoint's own config.json as its model.
+    static func nestingModel(_ stateData: Data, model: ModelConfig) throws -> Data {
+        guard var object = try JSONSerialization.jsonObject(with: stateData) as? [String: Any],
+              let config = object["config"] as? [String: Any], config["model"] == nil else { return stateData }
+        var nested = TrainConfig.nestingModelFields(config)
+        nested["model"] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(model))
+        object["config"] = nested
+        return try JSONSerialization.data(withJSONObject: object)
     }
 
     /// The trainer state's numbers, which come from a file someone may hand over with a

@@ -63,8 +63,9 @@ public enum TrainingRepository {
 
     public static func insertMetrics(_ metrics: StepMetrics, runId: Int64, in db: Database) throws {
         try db.execute(sql: """
-            INSERT OR REPLACE INTO train_metrics (run_id, step, loss, lr, grad_norm, tokens_per_s) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [runId, metrics.step, Double(metrics.loss), Double(metrics.learningRate), Double(metrics.gradientNorm), metrics.tokensPerSecond])
+            INSERT OR REPLACE INTO train_metrics (run_id, step, loss, lr, grad_norm, tokens_per_s, eval_loss) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [runId, metrics.step, Double(metrics.loss), Double(metrics.learningRate), Double(metrics.gradientNorm), metrics.tokensPerSecond,
+                             metrics.evalLoss.map { Double($0) }])
         try db.execute(sql: "UPDATE training_runs SET heartbeat_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?", arguments: [runId])
     }
 
