@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "Corpus",
             dependencies: [
-                "Store", "JSONLines", "CZlib",
+                "Store", "JSONLines", "CZlib", "ProgressReporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRDB
 import ProgressReporting
 import Store
 import Templating
@@ -103,30 +102,23 @@ struct TemplifyShowCommand: ParsableCommand {
                          row.hiddenOptions ? "options hidden" : nil].compactMap { $0 }
             print("mode: \(row.mode)\(frame.isEmpty ? "" : ", " + frame.joined(separator: ", ")); \(row.text.utf8.count) bytes")
             print("rebuild from row: \(rebuiltText == row.text ? "identical" : "DIFFERENT (the row, its pairs or templates changed)")")
+            let lineage = try TemplifyRepository.lineage(of: row, in: db)
             print("\nraw texts:")
             var rawTexts = TextTable(columns: ["position", "raw_text_id", "external_id", "chars", "start"])
-            for link in try Row.fetchAll(db, sql: """
-                SELECT l.position, r.id, r.external_id, r.char_count, r.text FROM augmented_text_raw_texts l
-                JOIN raw_texts r ON r.id = l.raw_text_id WHERE l.augmented_text_id = ? ORDER BY l.position
-                """, arguments: [row.id]) {
-                rawTexts.append([String(link["position"] as Int), String(link["id"] as Int64), link["external_id"] ?? "",
-                                 String(link["char_count"] as Int), oneLine(link["text"])])
+            for raw in lineage.rawTexts {
+                rawTexts.append([String(raw.position), String(raw.id), raw.externalId ?? "", String(raw.charCount), oneLine(raw.text)])
             }
             print(rawTexts.render())
             print("\npairs:")
             var pairs = TextTable(columns: ["pair_id", "raw_text_id", "kind", "question", "answer"])
-            for pairId in row.pairIdList ?? [] {
-                guard let pair = try Row.fetchOne(db, sql: "SELECT raw_text_id, kind, question, answer FROM instruction_pairs WHERE id = ?",
-                                                  arguments: [pairId]) else { continue }
-                pairs.append([String(pairId), String(pair["raw_text_id"] as Int64), pair["kind"], oneLine(pair["question"]), oneLine(pair["answer"])])
+            for pair in lineage.pairs {
+                pairs.append([String(pair.id), String(pair.rawTextId), pair.kind, oneLine(pair.question), oneLine(pair.answer)])
             }
             print(pairs.render())
             print("\ntemplates (in order of use):")
             var templates = TextTable(columns: ["id", "family", "name", "version"])
-            for templateId in row.templateIdList ?? [] {
-                guard let template = try Row.fetchOne(db, sql: "SELECT family, name, version FROM templates WHERE id = ?",
-                                                      arguments: [templateId]) else { continue }
-                templates.append([String(templateId), template["family"], template["name"], String(template["version"] as Int)])
+            for template in lineage.templates {
+                templates.append([String(template.id), template.family.rawValue, template.name, String(template.version)])
             }
             print(templates.render())
             print("\noption orders: \(row.optionOrders)")

@@ -54,7 +54,7 @@ public final class SynthesisWorker: @unchecked Sendable {
         var summary = Summary()
         let parameters = try store.read { db in try SynthesisRepository.run(runId, in: db).parameters }
         while true {
-            let batch: [LeasedRequest]? = try store.immediate(run: runId) { db in
+            let batch: [LeasedRequest]? = try store.writeImmediately { db in
                 if try SynthesisRepository.advance(run: self.runId, in: db) == .done { return nil }
                 return try SynthesisRepository.claim(run: self.runId, owner: self.owner, batchSize: self.batchSize,
                                                      leaseSeconds: self.leaseSeconds, now: Date().timeIntervalSince1970, in: db)
@@ -66,7 +66,7 @@ public final class SynthesisWorker: @unchecked Sendable {
                 continue
             }
             let outcomes = try completeRenewingLeases(batch, parameters: parameters)
-            let written = try store.immediate(run: runId) { db in try SynthesisRepository.record(outcomes, owner: self.owner, in: db) }
+            let written = try store.writeImmediately { db in try SynthesisRepository.record(outcomes, owner: self.owner, in: db) }
             summary.pairsWritten += written
             for outcome in outcomes {
                 if case .success = outcome.result { summary.requestsCompleted += 1 } else { summary.requestsFailed += 1 }
