@@ -33,6 +33,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
+                "JSONLines",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

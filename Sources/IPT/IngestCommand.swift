@@ -63,18 +63,8 @@ struct IngestCommand: ParsableCommand {
                                           detail: "\(progress.textsAdded) texts added"))
         }
         reporter.finish()
-        for skipped in summary.skipped {
-            let place = skipped.line.map { "line \($0) of \(skipped.path)" } ?? skipped.path
-            printError("skipped \(place): \(skipped.message)")
-        }
-        for path in summary.ignoredFiles {
-            printError("ignored \(path): not .jsonl or .txt (optionally .gz)")
-        }
-        let megabytes = Double(summary.bytesRead) / 1e6
-        print("""
-            ingested \(summary.files) file(s), \(String(format: "%.1f", megabytes)) MB in \(String(format: "%.2f", summary.seconds)) s: \
-            \(summary.textsAdded) texts added, \(summary.textsDuplicate) duplicates skipped, \(summary.skipped.count) invalid skipped
-            """)
+        summary.warnings.forEach(printError)
+        print(summary.description)
     }
 }
 

@@ -46,7 +46,7 @@ struct SnapshotCreateCommand: ParsableCommand {
     var seed: Int64 = 0
 
     @Option(help: "Where <s> goes: document, sequence or none.")
-    var bos: String = "document"
+    var bos: Packing.BOS = .document
 
     @Option(help: ArgumentHelp("Directory for the shard files (default: $IPT_SHARD_DIR, else beside the database).", valueName: "dir"))
     var shardDir: String?
@@ -59,7 +59,6 @@ struct SnapshotCreateCommand: ParsableCommand {
     func validate() throws {
         if seqLen < 2 { throw ValidationError("--seq-len must be at least 2") }
         if shardTokens < seqLen { throw ValidationError("--shard-tokens must hold at least one sequence (--seq-len)") }
-        if Packing.BOS(rawValue: bos) == nil { throw ValidationError("--bos is document, sequence or none") }
     }
 
     func run() throws {
@@ -67,7 +66,7 @@ struct SnapshotCreateCommand: ParsableCommand {
         let shards = try ShardStore(databasePath: database.db, directory: shardDir ?? ShardStore.environmentDirectory)
         try LegacyTokenBlobs.moveToShards(store: store, shards: shards)
         let tok = try store.read { db in try StoredTokenizer.load(name: tokenizer, in: db) }
-        let packing = Packing(sequenceLength: seqLen, bos: Packing.BOS(rawValue: bos) ?? .document)
+        let packing = Packing(sequenceLength: seqLen, bos: bos)
         let reporter = progress.reporter("snapshot create")
         defer { reporter.finish() }
         let started = Date()
@@ -133,16 +132,12 @@ struct SnapshotExportCommand: ParsableCommand {
     var id: Int64
 
     @Option(help: "jsonl, megatron or nanogpt.")
-    var format: String
+    var format: SnapshotExport.Format
 
     @Option(help: ArgumentHelp("Output directory.", valueName: "dir"))
     var out: String
 
     @OptionGroup var progress: ProgressOptions
-
-    func validate() throws {
-        if SnapshotExport.Format(rawValue: format) == nil { throw ValidationError("--format is jsonl, megatron or nanogpt") }
-    }
 
     func run() throws {
         let store = try Store.open(path: database.db, mode: .readOnly)
@@ -150,9 +145,12 @@ struct SnapshotExportCommand: ParsableCommand {
         let shards = try Snapshot.shards(store: store, id: id)
         let reporter = progress.reporter("snapshot export")
         defer { reporter.finish() }
-        let files = try SnapshotExport.write(shards: shards, snapshot: record, format: SnapshotExport.Format(rawValue: format) ?? .jsonl, to: out,
+        let files = try SnapshotExport.write(shards: shards, snapshot: record, format: format, to: out,
                                              progress: reporter.report)
         reporter.finish()
         for file in files { print(file) }
     }
 }
+
+extension Packing.BOS: ExpressibleByArgument {}
+extension SnapshotExport.Format: ExpressibleByArgument {}

@@ -222,33 +222,7 @@ struct SynthParseCommand: ParsableCommand {
         var lineNumber = 0
         while let line = readLine(strippingNewline: true) {
             lineNumber += 1
-            if line.isEmpty { continue }
-            let value: JSONValue
-            do {
-                value = try JSONParser.parse(line)
-            } catch {
-                throw ParseInputError(message: "line \(lineNumber) of standard input: not JSON (\(error.message) at byte \(error.offset))")
-            }
-            guard let output = value["output"]?.stringValue else {
-                throw ParseInputError(message: "line \(lineNumber) of standard input: expected a string in field \"output\", as in {\"output\": \"<QUE> ... </END>\"}")
-            }
-            var writer = JSONWriter()
-            writer.object { o in
-                o.member("pairs") { json in
-                    json.array { array in
-                        for pair in SynthesizerOutputParser.parse(output) {
-                            array.element { $0.object { p in p.member("Q") { $0.string(pair.question) }; p.member("A") { $0.string(pair.answer) } } }
-                        }
-                    }
-                }
-            }
-            print(String(decoding: writer.bytes, as: UTF8.self))
+            if let pairs = try SynthesizerOutputParser.pairsLine(line, lineNumber: lineNumber) { print(pairs) }
         }
     }
-}
-
-/// A bad line on `ipt synth parse`'s standard input.
-struct ParseInputError: Error, LocalizedError {
-    var message: String
-    var errorDescription: String? { message }
 }

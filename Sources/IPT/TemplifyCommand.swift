@@ -57,14 +57,8 @@ struct TemplifyRunCommand: ParsableCommand {
         defer { reporter.finish() }
         let summary = try Templify.run(store: store, run: runId, seed: seed, replace: replace, progress: reporter.report)
         reporter.finish()
-        let modes = summary.modes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        print("run \(summary.run), seed \(summary.seed): \(summary.chains) chains → \(summary.written) texts written, \(summary.kept) kept"
-            + (summary.replaced > 0 ? ", \(summary.replaced) replaced" : ""))
-        print("modes: \(modes.isEmpty ? "none" : modes); inverted \(summary.inverted)")
-        if summary.templatesAdded > 0 { print("templates loaded: \(summary.templatesAdded) new") }
-        printError(String(format: "templify: %.2f s, %.0f texts/s, %.1f MB/s of text", summary.seconds,
-                          Double(summary.chains) / max(summary.seconds, 1e-9),
-                          Double(summary.characters) / 1e6 / max(summary.seconds, 1e-9)))
+        summary.lines.forEach { print($0) }
+        printError(summary.speed)
     }
 }
 
@@ -90,39 +84,7 @@ struct TemplifyShowCommand: ParsableCommand {
                 print(row.text)
                 return
             }
-            // A row whose pairs changed so that it no longer renders as one text cannot match.
-            var rebuiltText: String?
-            do {
-                rebuiltText = try TemplifyRepository.rebuild(row, in: db).text
-            } catch TemplateError.rebuildMismatch {
-                rebuiltText = nil
-            }
-            print("augmented text \(row.id): run \(row.runId), seed \(row.seed), chain of request \(row.firstRequestId), part \(row.part)")
-            let frame = [row.inverted ? "inverted" : nil, row.bareText ? "bare text" : nil, row.noHeader ? "no header" : nil,
-                         row.hiddenOptions ? "options hidden" : nil].compactMap { $0 }
-            print("mode: \(row.mode)\(frame.isEmpty ? "" : ", " + frame.joined(separator: ", ")); \(row.text.utf8.count) bytes")
-            print("rebuild from row: \(rebuiltText == row.text ? "identical" : "DIFFERENT (the row, its pairs or templates changed)")")
-            let lineage = try TemplifyRepository.lineage(of: row, in: db)
-            print("\nraw texts:")
-            var rawTexts = TextTable(columns: ["position", "raw_text_id", "external_id", "chars", "start"])
-            for raw in lineage.rawTexts {
-                rawTexts.append([String(raw.position), String(raw.id), raw.externalId ?? "", String(raw.charCount), oneLine(raw.text)])
-            }
-            print(rawTexts.render())
-            print("\npairs:")
-            var pairs = TextTable(columns: ["pair_id", "raw_text_id", "kind", "question", "answer"])
-            for pair in lineage.pairs {
-                pairs.append([String(pair.id), String(pair.rawTextId), pair.kind, oneLine(pair.question), oneLine(pair.answer)])
-            }
-            print(pairs.render())
-            print("\ntemplates (in order of use):")
-            var templates = TextTable(columns: ["id", "family", "name", "version"])
-            for template in lineage.templates {
-                templates.append([String(template.id), template.family.rawValue, template.name, String(template.version)])
-            }
-            print(templates.render())
-            print("\noption orders: \(row.optionOrders)")
-            print("\ntext:\n\(row.text)")
+            print(try TemplifyRepository.lineage(of: row, in: db).report)
         }
     }
 }

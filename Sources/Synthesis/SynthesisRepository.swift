@@ -302,7 +302,7 @@ public enum SynthesisRepository {
     // MARK: - Export
 
     /// Every pair of a run in request order, with its provenance.
-    public static func forEachPair(run runId: Int64, in db: Database, _ body: (Row) throws -> Void) throws {
+    private static func forEachPair(run runId: Int64, in db: Database, _ body: (Row) throws -> Void) throws {
         _ = try run(runId, in: db)
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT p.id AS pair_id, p.request_id, p.raw_text_id, t.external_id, q.round, q.position AS chain,
@@ -313,5 +313,32 @@ public enum SynthesisRepository {
             WHERE q.run_id = ? ORDER BY q.round, q.position, p.position
             """, arguments: [runId])
         while let row = try cursor.next() { try body(row) }
+    }
+
+    /// Writes every pair of a run as one JSONL line with its provenance (pair_id, request_id,
+    /// raw_text_id, external_id, round, chain, position, kind, question, answer, stem, options,
+    /// chain_of_thought, final_answer); returns how many.
+    ///
+    ///     let count = try store.read { db in try SynthesisRepository.exportPairs(run: 1, to: output, in: db) }
+    @discardableResult
+    public static func exportPairs(run runId: Int64, to output: LineWriter, in db: Database) throws -> Int {
+        var count = 0
+        try forEachPair(run: runId, in: db) { row in
+            var line = JSONWriter()
+            line.object { o in
+                for column in ["pair_id", "request_id", "raw_text_id", "round", "chain", "position"] {
+                    o.member(column) { $0.integer(row[column] as Int64) }
+                }
+                for column in ["external_id", "kind", "question", "answer", "stem", "chain_of_thought", "final_answer"] {
+                    o.member(column) { json in if let text: String = row[column] { json.string(text) } else { json.null() } }
+                }
+                o.member("options") { json in
+                    if let text: String = row["options"], let value = try? JSONParser.parse(text) { json.value(value) } else { json.null() }
+                }
+            }
+            try output.write(line: line.bytes)
+            count += 1
+        }
+        return count
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import Store
 import Synthesis
 
 /// The only place `augmented_texts` and `augmented_text_raw_texts` are read and written; a
@@ -155,20 +156,57 @@ public enum TemplifyRepository {
     }
 }
 
-/// Where a stored augmented text came from: its raw texts in order, the pairs it formats and
-/// the templates it used, for `ipt templify show`.
+/// Where a stored augmented text came from — its raw texts in order, the pairs it formats,
+/// the templates it used — and whether its row still rebuilds it, as `ipt templify show` prints.
 ///
-///     let row = try TemplifyRepository.augmentedText(id: 17, in: db)
-///     let lineage = try TemplifyRepository.lineage(of: row, in: db)
-///     print(lineage.rawTexts.map(\.id), lineage.templates.map(\.name))
+///     let lineage = try TemplifyRepository.lineage(of: try TemplifyRepository.augmentedText(id: 17, in: db), in: db)
+///     print(lineage.rebuildsIdentically, lineage.rawTexts.map(\.id))
+///     print(lineage.report)
 public struct AugmentedTextLineage {
+    public var row: AugmentedText
+    public var rebuildsIdentically: Bool
     public var rawTexts: [(position: Int, id: Int64, externalId: String?, charCount: Int, text: String)]
     public var pairs: [(id: Int64, rawTextId: Int64, kind: String, question: String, answer: String)]
     public var templates: [Template]
+
+    /// The row, its frame, the rebuild check, three tables (raw texts, pairs, templates), the
+    /// option orders and the text.
+    public var report: String {
+        let frame = [row.inverted ? "inverted" : nil, row.bareText ? "bare text" : nil, row.noHeader ? "no header" : nil,
+                     row.hiddenOptions ? "options hidden" : nil].compactMap { $0 }
+        var rawTable = TextTable(columns: ["position", "raw_text_id", "external_id", "chars", "start"])
+        for raw in rawTexts { rawTable.append([String(raw.position), String(raw.id), raw.externalId ?? "", String(raw.charCount), oneLine(raw.text)]) }
+        var pairTable = TextTable(columns: ["pair_id", "raw_text_id", "kind", "question", "answer"])
+        for pair in pairs { pairTable.append([String(pair.id), String(pair.rawTextId), pair.kind, oneLine(pair.question), oneLine(pair.answer)]) }
+        var templateTable = TextTable(columns: ["id", "family", "name", "version"])
+        for template in templates { templateTable.append([String(template.id), template.family.rawValue, template.name, String(template.version)]) }
+        return """
+            augmented text \(row.id): run \(row.runId), seed \(row.seed), chain of request \(row.firstRequestId), part \(row.part)
+            mode: \(row.mode)\(frame.isEmpty ? "" : ", " + frame.joined(separator: ", ")); \(row.text.utf8.count) bytes
+            rebuild from row: \(rebuildsIdentically ? "identical" : "DIFFERENT (the row, its pairs or templates changed)")
+
+            raw texts:
+            \(rawTable.render())
+
+            pairs:
+            \(pairTable.render())
+
+            templates (in order of use):
+            \(templateTable.render())
+
+            option orders: \(row.optionOrders)
+
+            text:
+            \(row.text)
+            """
+    }
 }
 
 extension TemplifyRepository {
     public static func lineage(of row: AugmentedText, in db: Database) throws -> AugmentedTextLineage {
+        // A row whose pairs changed so that it no longer renders as one text cannot match.
+        var rebuiltText: String?
+        do { rebuiltText = try rebuild(row, in: db).text } catch TemplateError.rebuildMismatch { rebuiltText = nil }
         let rawTexts = try Row.fetchAll(db, sql: """
             SELECT l.position, r.id, r.external_id, r.char_count, r.text FROM augmented_text_raw_texts l
             JOIN corpus_texts r ON r.id = l.raw_text_id WHERE l.augmented_text_id = ? ORDER BY l.position
@@ -179,6 +217,7 @@ extension TemplifyRepository {
         let pairs = pairIds.compactMap { id in stored[id].map { (id: id, rawTextId: $0.rawTextId, kind: $0.kind, question: $0.question, answer: $0.answer) } }
         let templateIds = row.templateIdList ?? []
         let catalog = try TemplateRepository.catalog(ids: templateIds, in: db)
-        return AugmentedTextLineage(rawTexts: rawTexts, pairs: pairs, templates: templateIds.compactMap(catalog.template(id:)))
+        return AugmentedTextLineage(row: row, rebuildsIdentically: rebuiltText == row.text, rawTexts: rawTexts, pairs: pairs,
+                                    templates: templateIds.compactMap(catalog.template(id:)))
     }
 }
