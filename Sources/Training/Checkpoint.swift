@@ -81,7 +81,7 @@ public struct Checkpoint {
         if rename(temporary, target.path) != 0 { throw .writeFailed(path: target.path, reason: String(cString: strerror(errno))) }
         try syncDirectory(parent)
         if hadOld { try? fm.removeItem(atPath: old) }
-        return sha256Hex(Data(sums.utf8))
+        return Hex.sha256(Data(sums.utf8))
     }
 
     static func writeFile(_ data: Data, to path: String) throws(TrainingError) {
@@ -153,10 +153,6 @@ public struct Checkpoint {
 
     // MARK: - Checksums
 
-    static func sha256Hex(_ data: Data) -> String {
-        Hex.sha256(data)
-    }
-
     /// "HASH  NAME" lines for every regular file except SHA256SUMS, sorted by name.
     static func checksums(directory: String) throws(TrainingError) -> String {
         let names: [String]
@@ -187,7 +183,7 @@ public struct Checkpoint {
                 .map { $0.split(separator: " ").last.map(String.init) ?? $0 }
             throw .corruptCheckpoint(path: directory, reason: "files differ from \(sumsFile): \(bad.isEmpty ? "a listed file is missing" : bad.joined(separator: ", "))")
         }
-        let hash = sha256Hex(recorded)
+        let hash = Hex.sha256(recorded)
         if let expectedSHA256, expectedSHA256 != hash {
             throw .corruptCheckpoint(path: directory, reason: "hash \(hash) differs from the recorded \(expectedSHA256)")
         }

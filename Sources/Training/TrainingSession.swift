@@ -133,7 +133,7 @@ public struct TrainingSession {
             guard !contexts.isEmpty else { throw TrainingError.noData(reason: "instruction set \(instructions) holds no context-based examples") }
             let setIdentity = examples.map { $0.example.canonicalJSON }.joined(separator: "\n")
             let L = plan.synthesizerSequenceLength
-            let packed = try SynthesizerExamples.pack(examples: contexts, setIdentity: Snapshot.textSHA256(setIdentity), tokenizer: tokenizer,
+            let packed = try SynthesizerExamples.pack(examples: contexts, setIdentity: Hex.sha256(setIdentity), tokenizer: tokenizer,
                                                       sequenceLength: L, seed: UInt64(bitPattern: plan.seed))
             if packed.droppedExamples > 0 { note("\(packed.droppedExamples) examples longer than \(L) tokens left out") }
             try checkVocabulary(tokenizer.vocabSize, modelVocabulary)
