@@ -28,10 +28,9 @@ struct EvalPerplexityCommand: ParsableCommand {
 
     func run() throws {
         let store = try Store.open(path: database.db)
-        let reporter = progress.reporter("eval perplexity")
-        defer { reporter.finish() }
-        let json = try EvaluationRuns.perplexity(store: store, limit: limit, progress: reporter.report) { try subject.load(store: store) }
-        reporter.finish()
+        let json = try progress.showing("eval perplexity") { onProgress in
+            try EvaluationRuns.perplexity(store: store, limit: limit, progress: onProgress) { try subject.load(store: store) }
+        }
         print(json)
     }
 }

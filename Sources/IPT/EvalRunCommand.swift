@@ -44,11 +44,10 @@ struct EvalRunCommand: ParsableCommand {
 
     func run() throws {
         let store = try Store.open(path: database.db)
-        let reporter = progress.reporter("eval")
-        defer { reporter.finish() }
-        let json = try EvaluationRuns.multipleChoice(store: store, task: task, split: split, shots: shots, seed: seed, sampler: fewshotSampler,
-                                                     progress: reporter.report) { try subject.load(store: store) }
-        reporter.finish()
+        let json = try progress.showing("eval") { onProgress in
+            try EvaluationRuns.multipleChoice(store: store, task: task, split: split, shots: shots, seed: seed, sampler: fewshotSampler,
+                                              progress: onProgress) { try subject.load(store: store) }
+        }
         print(json)
     }
 }

@@ -18,22 +18,10 @@ struct ExportPairsCommand: ParsableCommand {
     @Option(name: .customLong("run"), help: "The run's id.")
     var runId: Int64
 
-    @Option(help: "Output format (jsonl).")
-    var format: PairFormat = .jsonl
-
-    @Option(help: ArgumentHelp("Output file (default: standard output).", valueName: "file"))
-    var out: String?
+    @OptionGroup var output: ExportOptions
 
     func run() throws {
         let store = try Store.open(path: database.db, mode: .readOnly)
-        let output = try LineWriter(path: out)
-        let count = try store.read { db in try SynthesisRepository.exportPairs(run: runId, to: output, in: db) }
-        try output.close()
-        if let out { printError("exported \(count) pairs to \(out)") }
+        try output.write("pairs") { lines in try store.read { db in try SynthesisRepository.exportPairs(run: runId, to: lines, in: db) } }
     }
-}
-
-/// The formats `ipt export pairs` writes.
-enum PairFormat: String, ExpressibleByArgument, CaseIterable {
-    case jsonl
 }

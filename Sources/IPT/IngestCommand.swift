@@ -56,13 +56,12 @@ struct IngestCommand: ParsableCommand {
         // Check every path before the database is even created.
         _ = try InputFile.expand(paths: paths)
         let store = try Store.open(path: database.db)
-        let reporter = progress.reporter("ingest")
-        defer { reporter.finish() }
-        let summary = try CorpusIngester(store: store, options: options).ingest(paths: paths) { progress in
-            reporter.report(StageProgress(phase: "", done: progress.bytesDone, total: progress.bytesTotal, unit: .bytes,
-                                          detail: "\(progress.textsAdded) texts added"))
+        let summary = try progress.showing("ingest") { onProgress in
+            try CorpusIngester(store: store, options: options).ingest(paths: paths) { progress in
+                onProgress(StageProgress(phase: "", done: progress.bytesDone, total: progress.bytesTotal, unit: .bytes,
+                                    detail: "\(progress.textsAdded) texts added"))
+            }
         }
-        reporter.finish()
         summary.warnings.forEach(printError)
         print(summary.description)
     }

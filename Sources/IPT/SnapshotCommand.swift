@@ -67,12 +67,11 @@ struct SnapshotCreateCommand: ParsableCommand {
         try LegacyTokenBlobs.moveToShards(store: store, shards: shards)
         let tok = try store.read { db in try StoredTokenizer.load(name: tokenizer, in: db) }
         let packing = Packing(sequenceLength: seqLen, bos: bos)
-        let reporter = progress.reporter("snapshot create")
-        defer { reporter.finish() }
         let started = Date()
-        let id = try Snapshot.create(store: store, mixture: mixture, tokenizer: tok, packing: packing, seed: seed, shards: shards,
-                                     shardTokens: shardTokens, progress: reporter.report)
-        reporter.finish()
+        let id = try progress.showing("snapshot create") { onProgress in
+            try Snapshot.create(store: store, mixture: mixture, tokenizer: tok, packing: packing, seed: seed, shards: shards,
+                                shardTokens: shardTokens, progress: onProgress)
+        }
         let seconds = Date().timeIntervalSince(started)
         let (record, shardCount) = try store.read { db in
             (try MixingRepository.snapshot(id: id, in: db), try MixingRepository.snapshotShards(id: id, in: db).count)
@@ -105,10 +104,9 @@ struct SnapshotVerifyCommand: ParsableCommand {
         let store = try Store.open(path: database.db, mode: .readOnly)
         let record = try store.read { db in try MixingRepository.snapshot(id: id, in: db) }
         let tokenizer = try store.read { db in try StoredTokenizer.load(name: record.tokenizer, in: db) }
-        let reporter = progress.reporter("snapshot verify")
-        defer { reporter.finish() }
-        let manifest = try Snapshot.verify(store: store, id: id, tokenizer: tokenizer, progress: reporter.report)
-        reporter.finish()
+        let manifest = try progress.showing("snapshot verify") { onProgress in
+            try Snapshot.verify(store: store, id: id, tokenizer: tokenizer, progress: onProgress)
+        }
         print("snapshot \(id) verifies: manifest \(manifest)")
     }
 }
@@ -143,11 +141,9 @@ struct SnapshotExportCommand: ParsableCommand {
         let store = try Store.open(path: database.db, mode: .readOnly)
         let record = try store.read { db in try MixingRepository.snapshot(id: id, in: db) }
         let shards = try Snapshot.shards(store: store, id: id)
-        let reporter = progress.reporter("snapshot export")
-        defer { reporter.finish() }
-        let files = try SnapshotExport.write(shards: shards, snapshot: record, format: format, to: out,
-                                             progress: reporter.report)
-        reporter.finish()
+        let files = try progress.showing("snapshot export") { onProgress in
+            try SnapshotExport.write(shards: shards, snapshot: record, format: format, to: out, progress: onProgress)
+        }
         for file in files { print(file) }
     }
 }

@@ -60,10 +60,9 @@ struct SynthWorkerOptions: ParsableArguments {
     /// Works the run showing its progress and prints what this worker did.
     /// `loaded` is a synthesizer already made for this run (a model loaded before the run was created).
     func work(store: Store, runId: Int64, loaded: (any Synthesizer)? = nil) throws {
-        let reporter = progress.reporter("synth")
-        defer { reporter.finish() }
-        let report = try settings.work(store: store, runId: runId, loaded: loaded, progress: reporter.report)
-        reporter.finish()
+        let report = try progress.showing("synth") { onProgress in
+            try settings.work(store: store, runId: runId, loaded: loaded, progress: onProgress)
+        }
         report.lines.forEach(printError)
         if let failure = report.failure { throw failure }
     }
@@ -94,8 +93,9 @@ struct SynthRunCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     @Option(help: ArgumentHelp("miner, model:DIR (a checkpoint directory with config.json, model.safetensors, tokenizer.json), or openai:URL[,URL…] (OpenAI-compatible servers' base URLs, e.g. http://127.0.0.1:8000/v1,http://10.0.0.2:8000/v1).",
-                               valueName: "backend"))
-    var backend: String
+                               valueName: "backend"),
+            transform: SynthesisBackend.init(parsing:))
+    var backend: SynthesisBackend
 
     @Option(help: "Model name sent to an OpenAI-compatible server.")
     var model: String?
@@ -141,14 +141,10 @@ struct SynthRunCommand: ParsableCommand {
         if !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
-        do { _ = try SynthesisBackend(parsing: backend) } catch SynthesisError.unusableModel(let directory, let reason) {
-            throw ValidationError("--backend model:\(directory): \(reason)")
-        }
     }
 
     func run() throws {
-        let parsed = try SynthesisBackend(parsing: backend)
-        let (kind, reference) = (parsed.kind, parsed.reference)
+        let (kind, reference) = (backend.kind, backend.reference)
         var setup = SynthRunSetup(backend: kind, backendReference: reference, model: model, rounds: rounds,
                                   limits: ChainLimits(maxModelLength: maxModelLen, maxNewTokens: maxNewTokens))
         setup.temperature = temperature

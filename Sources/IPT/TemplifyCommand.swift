@@ -53,10 +53,9 @@ struct TemplifyRunCommand: ParsableCommand {
 
     func run() throws {
         let store = try Store.open(path: database.db)
-        let reporter = progress.reporter("templify")
-        defer { reporter.finish() }
-        let summary = try Templify.run(store: store, run: runId, seed: seed, replace: replace, progress: reporter.report)
-        reporter.finish()
+        let summary = try progress.showing("templify") { onProgress in
+            try Templify.run(store: store, run: runId, seed: seed, replace: replace, progress: onProgress)
+        }
         summary.lines.forEach { print($0) }
         printError(summary.speed)
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Corpus
 import Foundation
 import JSONLines
+import Model
 import ProgressReporting
 import Store
 import Tokenization
@@ -62,13 +63,12 @@ struct TokenizerTrainCommand: ParsableCommand {
     func run() throws {
         let store = try Store.open(path: database.db)
         let started = Date()
-        let reporter = progress.reporter("tokenizer train")
-        defer { reporter.finish() }
-        let (record, tokenizer, training) = try CorpusTraining.trainAndStore(
-            store: store, name: name, source: source, split: split, trainer: BPETrainer(vocabularySize: vocabSize, specialTokens: specialTokens),
-            progress: reporter.report)
-        reporter.finish()
-        if let out { try writeAtomically(record.json, to: out) }
+        let (record, tokenizer, training) = try progress.showing("tokenizer train") { onProgress in
+            try CorpusTraining.trainAndStore(
+                store: store, name: name, source: source, split: split, trainer: BPETrainer(vocabularySize: vocabSize, specialTokens: specialTokens),
+                progress: onProgress)
+        }
+        if let out { try AtomicFile.write(Array(record.json.utf8), to: out) }
         printError(String(format: "trained %@ (id %lld): vocab %d, %d merges, from %d texts (%.1f MB) in %.2f s",
                           name, record.id ?? 0, tokenizer.vocabularySize, tokenizer.mergeList.count,
                           training.texts, Double(training.bytes) / 1e6, Date().timeIntervalSince(started)))
@@ -117,7 +117,7 @@ struct TokenizerExportCommand: ParsableCommand {
         guard let record = try store.read({ db in try TokenizerRepository.tokenizer(named: name, in: db) }) else {
             throw TokenizerError.unknownTokenizer(name: name)
         }
-        try writeAtomically(record.json, to: out)
+        try AtomicFile.write(Array(record.json.utf8), to: out)
         printError("exported \(name) to \(out) (sha256 \(record.sha256))")
     }
 }
@@ -208,14 +208,5 @@ struct TokenizerBenchCommand: ParsableCommand {
 
     func validate() throws {
         if runs < 1 { throw ValidationError("--runs must be at least 1") }
-    }
-}
-
-/// Writes text to `path` byte for byte through a temporary file renamed into place.
-func writeAtomically(_ text: String, to path: String) throws {
-    do {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-        throw ValidationError("cannot write \(path): \(error.localizedDescription)")
     }
 }
