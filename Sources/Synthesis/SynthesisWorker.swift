@@ -10,7 +10,7 @@ import Store
 ///
 ///     let worker = SynthesisWorker(store: store, run: runId, synthesizer: ReadingComprehensionMiner())
 ///     let summary = try worker.work { progress in print(progress.requestsDone) }
-public final class SynthesisWorker: @unchecked Sendable {
+public struct SynthesisWorker: Sendable {
     public struct Summary: Sendable, Equatable {
         public var requestsCompleted = 0
         public var requestsFailed = 0
@@ -22,15 +22,15 @@ public final class SynthesisWorker: @unchecked Sendable {
     public let runId: Int64
     public let synthesizer: any Synthesizer
     public let owner: String
-    public var batchSize: Int
+    public let batchSize: Int
     /// Within `leaseSecondsRange`: the renewal timer cannot be scheduled centuries ahead, and a
     /// dead worker's requests must come back within a day.
-    public var leaseSeconds: Double
+    public let leaseSeconds: Double
     public static let leaseSecondsRange: ClosedRange<Double> = 0.1...86_400
     /// How long to wait before looking again when other workers hold every remaining lease.
-    public var pollSeconds: Double = 0.5
+    public let pollSeconds = 0.5
     /// Least time between two progress reports (each one counts the run's requests and pairs).
-    public var progressInterval: Double = 0.25
+    public let progressInterval = 0.25
 
     public init(store: Store, run runId: Int64, synthesizer: any Synthesizer, owner: String? = nil,
                 batchSize: Int = 32, leaseSeconds: Double = 120) {
