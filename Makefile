@@ -8,7 +8,7 @@ build: setup
 	swift build -c release --product ipt
 
 demo: build
-	.build/release/ipt demo --quick
+	.build/release/ipt demo
 
 test: setup
 	swift test

@@ -14,7 +14,7 @@ public enum Attribute: String, CaseIterable, Sendable {
         case .profession: return Vocabulary.professions
         case .instrument: return Vocabulary.instruments
         case .pet: return Vocabulary.pets
-        case .birthYear: return (1940...2005).map(String.init)
+        case .birthYear: return (1950...1965).map(String.init)
         case .color: return Vocabulary.colors
         }
     }
@@ -80,15 +80,5 @@ enum Vocabulary {
     static let colors = [
         "crimson", "teal", "amber", "violet", "olive", "navy", "coral", "mustard", "indigo", "turquoise",
         "maroon", "lavender", "ochre", "emerald", "scarlet", "silver",
-    ]
-    static let openings = [
-        "This is a short profile of {name}.", "Here is what the neighbours say about {name}.",
-        "A few notes on {name} follow.", "The town newsletter once ran a piece on {name}.",
-        "{name} is well known in the neighbourhood.", "People who meet {name} tend to remember a few things.",
-    ]
-    static let closings = [
-        "That is most of what there is to know.", "Those who know {name} would agree with all of this.",
-        "Little else about {name} has made the news.", "The newsletter ended its piece there.",
-        "More may be written about {name} one day.", "So ends the profile.",
     ]
 }

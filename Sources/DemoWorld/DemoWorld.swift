@@ -36,20 +36,27 @@ public struct DemoWorld: Sendable {
     public func documents(rewrites: Int = 1) -> [DemoDocument] {
         people.flatMap { person in
             (0..<max(1, rewrites)).map { rewrite in
-                let stream = UInt64(rewrite) << 32 | (UInt64(person.id) + 1)
-                var rng = SeededGenerator(seed: seed, stream: stream)
-                var sentences = person.facts.map { fact in
-                    rng.pick(fact.attribute.phrasings)
-                        .replacingOccurrences(of: "{name}", with: person.name)
-                        .replacingOccurrences(of: "{value}", with: fact.value)
-                }
-                sentences.shuffle(using: &rng)
-                let opening = rng.pick(Vocabulary.openings).replacingOccurrences(of: "{name}", with: person.name)
-                let closing = rng.pick(Vocabulary.closings).replacingOccurrences(of: "{name}", with: person.name)
-                let text = ([opening] + sentences + [closing]).joined(separator: " ")
-                return DemoDocument(id: DemoDocument.id(person: person.id, rewrite: rewrite), personId: person.id, text: text)
+                var rng = SeededGenerator(seed: seed, stream: UInt64(rewrite) << 32 | (UInt64(person.id) + 1))
+                return DemoDocument(id: DemoDocument.id(person: person.id, rewrite: rewrite), personId: person.id,
+                                    text: Self.describe(person, rng: &rng))
             }
         }
+    }
+
+    /// One sentence per fact of the person, each in a drawn phrasing, in a drawn order.
+    static func describe(_ person: Person, rng: inout SeededGenerator) -> String {
+        var sentences = person.facts.map { fact in
+            rng.pick(fact.attribute.phrasings)
+                .replacingOccurrences(of: "{name}", with: person.name)
+                .replacingOccurrences(of: "{value}", with: fact.value)
+        }
+        sentences.shuffle(using: &rng)
+        return sentences.joined(separator: " ")
+    }
+
+    /// Every full name the world could give, in a fixed order.
+    static var allNames: [String] {
+        Vocabulary.firstNames.flatMap { first in Vocabulary.lastNames.map { "\(first) \($0)" } }
     }
 }
 

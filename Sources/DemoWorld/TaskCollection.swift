@@ -3,11 +3,12 @@ import Randomness
 /// A text with the downstream tasks it supports: the context-based task data an instruction
 /// synthesizer is fine-tuned on (`{"context", "pairs"}` lines for `ipt ingest-instructions`).
 ///
-///     let tasks = world.taskCollection(for: world.people.prefix(100))
-///     tasks[0].context          // a description of the person
+///     let tasks = world.synthesizerTasks(count: 1000, maxFacts: 6, stream: 1)
+///     tasks[0].context          // a description of a person no world person shares a name with
 ///     tasks[0].pairs[0]         // TaskPair(question: "Where does Ada Adler live?", answer: "Lisbon")
 public struct ContextTask: Sendable, Equatable {
-    public var personId: Int
+    /// The person the text describes.
+    public var subject: Person
     public var context: String
     public var pairs: [TaskPair]
 }
@@ -39,10 +40,10 @@ enum TaskForm: CaseIterable {
 }
 
 extension DemoWorld {
-    /// Pairs per text in the task collection (the paper's synthesizer writes about five).
+    /// Most pairs per text (the paper's synthesizer writes about five).
     public static let pairsPerTask = 5
 
-    /// One task per document of each person: `pairsPerTask` pairs, each about a different
+    /// One task per document of each person: up to `pairsPerTask` pairs, each about a different
     /// attribute, in seeded forms and wordings. Every answer is checked against the person's facts
     /// by construction, so the collection is exactly right.
     public func taskCollection(for people: some Sequence<Person>, rewrites: Int = 1) -> [ContextTask] {
@@ -52,24 +53,53 @@ extension DemoWorld {
             for rewrite in 0..<rewrites {
                 guard let document = documentsById[DemoDocument.id(person: person.id, rewrite: rewrite)] else { continue }
                 var rng = SeededGenerator(seed: seed &+ 0x7A5C, stream: UInt64(person.id) << 8 | UInt64(rewrite))
-                var attributes = Attribute.allCases
-                attributes.shuffle(using: &rng)
-                var pairs: [TaskPair] = []
-                var index = 0
-                while pairs.count < Self.pairsPerTask, index < attributes.count {
-                    let form = TaskForm.allCases[rng.pickIndex(weights: TaskForm.allCases.map(\.weight))]
-                    if form == .twoFacts, index + 1 < attributes.count {
-                        pairs.append(twoFactsPair(person, attributes[index], attributes[index + 1], rng: &rng))
-                        index += 2
-                    } else {
-                        pairs.append(pair(person, attributes[index], form: form == .twoFacts ? .plain : form, document: document.text, rng: &rng))
-                        index += 1
-                    }
-                }
-                tasks.append(ContextTask(personId: person.id, context: document.text, pairs: pairs))
+                tasks.append(ContextTask(subject: person, context: document.text, pairs: pairs(about: person, document: document.text, rng: &rng)))
             }
         }
         return tasks
+    }
+
+    /// The synthesizer's tuning collection: `count` texts, each about a freshly drawn person who
+    /// has between 1 and `maxFacts` of the attributes, named with a full name no person of the
+    /// world has. Names recur across texts with other facts, so an answer can only be read from
+    /// its own text: the synthesizer has to learn to read rather than to remember. Short texts
+    /// (small `maxFacts`) are the easy start of its curriculum. `stream` keeps collections apart.
+    public func synthesizerTasks(count: Int, maxFacts: Int, stream: UInt64) -> [ContextTask] {
+        let taken = Set(people.map(\.name))
+        let names = Self.allNames.filter { !taken.contains($0) }
+        guard !names.isEmpty else { return [] }
+        let factLimit = min(max(1, maxFacts), Attribute.allCases.count)
+        var rng = SeededGenerator(seed: seed &+ 0x5E17, stream: stream)
+        var tasks: [ContextTask] = []
+        for index in 0..<max(0, count) {
+            var attributes = Attribute.allCases
+            attributes.shuffle(using: &rng)
+            let known = Set(attributes.prefix(1 + Int(rng.next() % UInt64(factLimit))))
+            let facts = Attribute.allCases.filter(known.contains).map { Fact(attribute: $0, value: rng.pick($0.values)) }
+            let subject = Person(id: index, name: rng.pick(names), facts: facts)
+            let context = Self.describe(subject, rng: &rng)
+            tasks.append(ContextTask(subject: subject, context: context, pairs: pairs(about: subject, document: context, rng: &rng)))
+        }
+        return tasks
+    }
+
+    /// Up to `pairsPerTask` pairs about the person's facts, each attribute asked once.
+    private func pairs(about person: Person, document: String, rng: inout SeededGenerator) -> [TaskPair] {
+        var attributes = person.facts.map(\.attribute)
+        attributes.shuffle(using: &rng)
+        var pairs: [TaskPair] = []
+        var index = 0
+        while pairs.count < Self.pairsPerTask, index < attributes.count {
+            let form = TaskForm.allCases[rng.pickIndex(weights: TaskForm.allCases.map(\.weight))]
+            if form == .twoFacts, index + 1 < attributes.count {
+                pairs.append(twoFactsPair(person, attributes[index], attributes[index + 1], rng: &rng))
+                index += 2
+            } else {
+                pairs.append(pair(person, attributes[index], form: form == .twoFacts ? .plain : form, document: document, rng: &rng))
+                index += 1
+            }
+        }
+        return pairs
     }
 
     private func pair(_ person: Person, _ attribute: Attribute, form: TaskForm, document: String,

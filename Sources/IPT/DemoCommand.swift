@@ -7,10 +7,11 @@ struct DemoCommand: ParsableCommand {
         discussion: """
             A seeded world of people (city, profession, instrument, pet, birth year, favourite \
             colour), each described in several rewrites, goes through the whole method. Vanilla \
-            (raw texts) is pre-trained first; an instruction synthesizer is fine-tuned from it on \
-            context-based tasks about one group of people and writes instruction–response pairs \
-            (two rounds) for a second group's texts through the work queue; every synthesized pair \
-            is checked against the world's truth. The pairs are templified, and Mix (raw texts + \
+            (raw texts) is pre-trained first. An instruction synthesizer is trained from scratch on \
+            context-based tasks (texts about other names, each with questions in several forms; \
+            short texts first) and writes instruction–response pairs (two rounds) for a second \
+            group's texts through the work queue; every synthesized pair is checked against the \
+            world's truth. The pairs are templified, and Mix (raw texts + \
             the tuning collection), Instruct (augmented texts + the raw texts of a third group + \
             the tuning collection) and Instruct with the rule-based miner's pairs are pre-trained \
             at Vanilla's token budget. Each model is asked multiple-choice questions about the \
@@ -30,10 +31,10 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Seed of the world, the synthesis, templify, data order and initialisation.")
     var seed: UInt64 = 7
 
-    @Option(help: "Pre-training steps per model (default 500, or 250 with --quick).")
+    @Option(help: "Pre-training steps per model (default 1300, or 400 with --quick).")
     var steps: Int?
 
-    @Option(help: "Synthesizer fine-tuning steps (default 400, or 200 with --quick).")
+    @Option(help: "Synthesizer steps on texts of up to six facts, after its first lesson on short texts (default 800, or 400 with --quick).")
     var synthesizerSteps: Int?
 
     @Option(help: "Scale every group of people by this factor (e.g. 0.25 for a test-sized run).")
@@ -54,7 +55,8 @@ struct DemoCommand: ParsableCommand {
         if let synthesizerSteps { recipe.synthesizerSteps = synthesizerSteps }
         if scale != 1 {
             func scaled(_ count: Int) -> Int { max(4, Int((Double(count) * scale).rounded())) }
-            recipe.taskPeople = scaled(recipe.taskPeople)
+            recipe.shortTaskTexts = scaled(recipe.shortTaskTexts)
+            recipe.taskTexts = scaled(recipe.taskTexts)
             recipe.pretrainPeople = scaled(recipe.pretrainPeople)
             recipe.evalPeople = scaled(recipe.evalPeople)
             recipe.heldoutPeople = scaled(recipe.heldoutPeople)

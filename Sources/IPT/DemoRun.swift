@@ -48,20 +48,23 @@ struct DemoRun {
         try writeCorpus(documentsOf(groups.pretrain), to: "people.jsonl")
         try writeCorpus(documentsOf(groups.evaluation), to: "eval-people.jsonl")
         try writeCorpus(world.documents(rewrites: 1).filter { doc in groups.heldout.contains { $0.id == doc.personId } }, to: "heldout-people.jsonl")
-        try writeTasks(world.taskCollection(for: groups.tasks, rewrites: recipe.taskRewrites), to: "tasks.jsonl")
+        try writeTasks(world.synthesizerTasks(count: recipe.shortTaskTexts, maxFacts: 2, stream: 1), to: "tasks-short.jsonl")
+        try writeTasks(world.synthesizerTasks(count: recipe.taskTexts, maxFacts: Attribute.allCases.count, stream: 2), to: "tasks.jsonl")
         try writeQuestions(world.taskCollection(for: groups.pretrain, rewrites: 1), to: "qa-tuning.jsonl")
         try writeEvaluation(world.evaluationItems(for: groups.evaluation, choices: 4), to: "facts.jsonl")
         try Data(recipe.modelConfig.utf8).write(to: URL(fileURLWithPath: file("model.json")))
+        try Data(recipe.synthesizerConfig.utf8).write(to: URL(fileURLWithPath: file("synthesizer.json")))
 
         section("1. a world of \(recipe.totalPeople) people (seed \(seed)), \(recipe.rewrites) rewrites each: "
-                + "\(recipe.taskPeople) for the synthesizer's tasks, \(recipe.pretrainPeople) to augment, "
-                + "\(recipe.evalPeople) asked about at evaluation, \(recipe.heldoutPeople) held out; e.g.")
+                + "\(recipe.pretrainPeople) to augment, \(recipe.evalPeople) asked about at evaluation, \(recipe.heldoutPeople) held out; "
+                + "and \(recipe.shortTaskTexts + recipe.taskTexts) task texts about other names for the synthesizer; e.g.")
         print("   \(documents[0].text)")
 
         section("2. ingest: raw texts into one SQLite database")
         try ipt("ingest", file("people.jsonl"), "--source", "people", "--db", db)
         try ipt("ingest", file("eval-people.jsonl"), "--source", "eval-people", "--db", db)
         try ipt("ingest", file("heldout-people.jsonl"), "--source", "heldout-people", "--split", "heldout", "--db", db)
+        try ipt("ingest-instructions", file("tasks-short.jsonl"), "--name", "demo-tasks-short", "--db", db)
         try ipt("ingest-instructions", file("tasks.jsonl"), "--name", "demo-tasks", "--db", db)
         try ipt("ingest-instructions", file("qa-tuning.jsonl"), "--name", "demo-qa", "--db", db)
 
@@ -69,24 +72,28 @@ struct DemoRun {
         try ipt("tokenizer", "train", "--vocab-size", "1280", "--name", "demo", "--split", "train",
                 "--out", file("tokenizer.json"), "--db", db)
 
-        section("4. Vanilla PT first: raw texts only, \(recipe.pretrainSteps) steps × 16 × \(Self.sequenceLength) tokens; "
-                + "it is also the base the synthesizer is fine-tuned from")
+        section("4. Vanilla PT first: raw texts only, \(recipe.pretrainSteps) steps × 16 × \(Self.sequenceLength) tokens")
         var checkpoints: [DemoArm: (id: Int64, directory: String)] = [:]
         try createSnapshot(.vanilla, modelRun: nil, minerRun: nil)
         checkpoints[.vanilla] = try train(["--snapshot", "\(try snapshotId(mixture: DemoArm.vanilla.rawValue))"],
                                           steps: recipe.pretrainSteps, out: "models/vanilla")
 
-        // Two one-shot examples (a text and its pairs, about 300 tokens) fit in each 640-token sequence;
-        // round-2 prompts (an earlier entry, then the text) stay within the positions it was trained on.
-        section("5. the instruction synthesizer: the base fine-tuned on the context-based task collection "
-                + "(\(recipe.taskPeople) other people, loss on the pairs)")
-        let synthesizerDirectory = try train(["--mode", "synthesizer", "--instructions", "demo-tasks", "--tokenizer", "demo",
-                                              "--seq-len", "640", "--init-model", checkpoints[.vanilla]?.directory ?? ""],
-                                             steps: recipe.synthesizerSteps, out: "models/synthesizer", extra: ["--batch-size", "3"]).directory
+        // The synthesizer reads before it writes: first texts of one or two facts (128 tokens
+        // hold one example), then texts of one to six facts, two examples per 512-token
+        // sequence, so the second is read after an earlier entry as in round-2 prompts.
+        section("5. the instruction synthesizer, trained from scratch on the context-based task collection (loss on the pairs): "
+                + "\(recipe.shortSynthesizerSteps) steps on short texts, then \(recipe.synthesizerSteps) on texts of up to six facts")
+        let firstLesson = try train(["--mode", "synthesizer", "--instructions", "demo-tasks-short", "--tokenizer", "demo", "--seq-len", "128"],
+                                    steps: recipe.shortSynthesizerSteps, out: "models/synthesizer-short", config: "synthesizer.json",
+                                    extra: ["--batch-size", "\(recipe.shortSynthesizerBatch)"]).directory
+        let synthesizerDirectory = try train(["--mode", "synthesizer", "--instructions", "demo-tasks", "--tokenizer", "demo", "--seq-len", "512",
+                                              "--init-model", firstLesson],
+                                             steps: recipe.synthesizerSteps, out: "models/synthesizer", config: "synthesizer.json",
+                                             extra: ["--batch-size", "\(recipe.synthesizerBatch)", "--lr", "0.004"]).directory
 
         section("6. synthesis for the \(recipe.pretrainPeople) people to augment: the fine-tuned synthesizer, two rounds, through the work queue")
-        try ipt("synth", "run", "--backend", "model:" + synthesizerDirectory, "--rounds", "2", "--max-model-len", "1024",
-                "--max-new-tokens", "160", "--temperature", "0", "--seed", "\(seed)", "--source", "people", "--db", db)
+        try ipt("synth", "run", "--backend", "model:" + synthesizerDirectory, "--rounds", "2", "--max-model-len", "512",
+                "--max-new-tokens", "180", "--temperature", "0", "--seed", "\(seed)", "--source", "people", "--db", db)
         let modelRun = try latestSynthesisRun()
         try ipt("synth", "status", "--run", "\(modelRun)", "--db", db)
         let precision = try checkPairs(run: modelRun, world: world, documents: documents)
@@ -139,7 +146,7 @@ struct DemoRun {
             for index in rows.indices {
                 guard let base = checkpoints[rows[index].arm] else { continue }
                 let tuned = try train(["--snapshot", "\(snapshot)", "--init-model", base.directory], steps: recipe.tuningSteps,
-                                      out: "models/\(rows[index].arm.rawValue)-tuned", extra: ["--warmup", "5"])
+                                      out: "models/\(rows[index].arm.rawValue)-tuned", extra: ["--warmup", "5", "--lr", "0.001"])
                 try ipt("eval", "--checkpoint", "\(tuned.id)", "--task", "demo-facts", "--db", db)
                 rows[index].tunedRun = try latestEvalRun()
             }
@@ -186,8 +193,9 @@ struct DemoRun {
     }
 
     /// Runs `ipt train` and returns the final checkpoint's id and directory.
-    private func train(_ data: [String], steps: Int, out: String, extra: [String] = []) throws -> (id: Int64, directory: String) {
-        try ipt(["train"] + data + ["--config", file("model.json"), "--steps", "\(steps)", "--seed", "\(seed)",
+    private func train(_ data: [String], steps: Int, out: String, config: String = "model.json",
+                       extra: [String] = []) throws -> (id: Int64, directory: String) {
+        try ipt(["train"] + data + ["--config", file(config), "--steps", "\(steps)", "--seed", "\(seed)",
                                    "--out", file(out)] + extra + ["--db", db])
         let directory = URL(fileURLWithPath: file(out) + "/" + Checkpoint.directoryName(step: steps)).standardizedFileURL.path
         let store = try Store.open(path: db, mode: .readOnly)
@@ -321,7 +329,6 @@ struct DemoRun {
 
 /// Which people play which part, in world order.
 struct DemoGroups {
-    let tasks: ArraySlice<Person>
     let pretrain: ArraySlice<Person>
     let evaluation: ArraySlice<Person>
     let heldout: ArraySlice<Person>
@@ -333,7 +340,6 @@ struct DemoGroups {
             defer { start = end }
             return world.people[start..<end]
         }
-        tasks = next(recipe.taskPeople)
         pretrain = next(recipe.pretrainPeople)
         evaluation = next(recipe.evalPeople)
         heldout = next(recipe.heldoutPeople)

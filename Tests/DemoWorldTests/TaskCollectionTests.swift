@@ -9,7 +9,8 @@ import Testing
         let tasks = world.taskCollection(for: world.people, rewrites: 2)
         #expect(tasks.count == 120)
         for task in tasks {
-            let person = world.people[task.personId]
+            let person = task.subject
+            #expect(world.people[person.id] == person)
             #expect(task.context.contains(person.name))
             #expect(task.pairs.count >= DemoWorld.pairsPerTask - 1 && task.pairs.count <= DemoWorld.pairsPerTask)
             for pair in task.pairs {
@@ -41,12 +42,53 @@ import Testing
         #expect(cityWordings.count >= 3)
     }
 
+    @Test func synthesizerTasksAreAboutNamesTheWorldDoesNotUse() {
+        let checker = FactChecker(world: world)
+        let worldNames = Set(world.people.map(\.name))
+        let tasks = world.synthesizerTasks(count: 400, maxFacts: 6, stream: 2)
+        #expect(tasks.count == 400)
+        var factCounts = Set<Int>()
+        var valuesByName: [String: Set<String>] = [:]
+        for task in tasks {
+            #expect(!worldNames.contains(task.subject.name))
+            #expect(task.context.contains(task.subject.name))
+            factCounts.insert(task.subject.facts.count)
+            for fact in task.subject.facts {
+                #expect(task.context.contains(fact.value), "\(fact.value) is not in \(task.context)")
+            }
+            #expect(!task.pairs.isEmpty && task.pairs.count <= min(DemoWorld.pairsPerTask, task.subject.facts.count))
+            for pair in task.pairs {
+                // No world person is named, so the checker judges against the text's subject.
+                let result = checker.check(question: pair.question, answer: pair.answer, subject: task.subject)
+                #expect(result.verdict == .right, "\(pair.question) → \(pair.answer)")
+            }
+            valuesByName[task.subject.name, default: []].insert(task.subject.facts.map(\.value).joined(separator: ","))
+        }
+        #expect(factCounts == Set(1...6))
+        // Names recur with other facts: nothing about a name can be remembered, only read.
+        #expect(valuesByName.values.contains { $0.count > 1 })
+        #expect(tasks == world.synthesizerTasks(count: 400, maxFacts: 6, stream: 2))
+        #expect(tasks != world.synthesizerTasks(count: 400, maxFacts: 6, stream: 3))
+    }
+
+    @Test func shortSynthesizerTasksKeepToTheirFactLimit() {
+        let tasks = world.synthesizerTasks(count: 200, maxFacts: 2, stream: 1)
+        #expect(Set(tasks.map(\.subject.facts.count)) == [1, 2])
+        #expect(tasks.allSatisfy { $0.pairs.count == $0.subject.facts.count || $0.pairs.count == 1 })
+    }
+
     @Test func noEvaluationQuestionAppearsVerbatimInTheTasks() {
         let tasks = world.taskCollection(for: world.people, rewrites: 2)
         let text = tasks.map { task in ([task.context] + task.pairs.flatMap { [$0.question, $0.answer] }).joined(separator: "\n") }.joined(separator: "\n")
         for person in world.people {
             for attribute in Attribute.allCases {
                 #expect(!text.contains(attribute.evaluationQuestion(about: person.name)))
+            }
+        }
+        for task in world.synthesizerTasks(count: 200, maxFacts: 6, stream: 2) {
+            let taskText = ([task.context] + task.pairs.flatMap { [$0.question, $0.answer] }).joined(separator: "\n")
+            for attribute in Attribute.allCases {
+                #expect(!taskText.contains(attribute.evaluationQuestion(about: task.subject.name)))
             }
         }
     }

@@ -11,9 +11,10 @@ import Testing
     @Test func aReducedDemoFillsEveryTableAndReportsTheStoredScores() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ipt-demo-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var recipe = DemoRecipe(taskPeople: 6, pretrainPeople: 6, evalPeople: 4, heldoutPeople: 2, rewrites: 2, taskRewrites: 1,
-                                synthesizerSteps: 2, pretrainSteps: 2, tuningSteps: 1, arms: DemoArm.allCases)
+        var recipe = DemoRecipe(pretrainPeople: 6, evalPeople: 4, heldoutPeople: 2, rewrites: 2, shortTaskTexts: 8, taskTexts: 6,
+                                shortSynthesizerSteps: 2, synthesizerSteps: 2, pretrainSteps: 2, tuningSteps: 1, arms: DemoArm.allCases)
         recipe.modelConfig = Self.microModel
+        recipe.synthesizerConfig = Self.microModel
         try DemoRun(directory: directory, seed: 3, recipe: recipe).run()
 
         let queue = try DatabaseQueue(path: directory + "/demo.db")
@@ -25,12 +26,14 @@ import Testing
                 let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
                 #expect(count > 0, "\(table) is empty")
             }
-            // Both synthesis runs (local model, miner), one pre-training run per arm plus the synthesizer and the tuned models.
+            // Both synthesis runs (local model, miner), one pre-training run per arm plus the synthesizer's two lessons and the tuned models.
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM synth_runs") == 2)
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM training_runs") == 1 + 2 * DemoArm.allCases.count)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM training_runs") == 2 + 2 * DemoArm.allCases.count)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM instruction_pairs p LEFT JOIN instruction_pair_checks c ON c.pair_id = p.id WHERE c.pair_id IS NULL") == 0)
 
-            let results = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/results.json"))) as? [String: Any])
+            let resultsData = try Data(contentsOf: URL(fileURLWithPath: directory + "/results.json"))
+            let resultsText = String(decoding: resultsData, as: UTF8.self)
+            let results = try #require(JSONSerialization.jsonObject(with: resultsData) as? [String: Any])
             #expect(results["seed"] as? Int == 3)
             let rows = try #require(results["rows"] as? [[String: Any]])
             #expect(rows.compactMap { $0["mixture"] as? String } == ["vanilla", "mix", "instruct", "instruct-miner"])
@@ -38,15 +41,19 @@ import Testing
                 for (valueKey, stderrKey, runKey) in [("qa_acc", "qa_acc_stderr", "qa_eval_run_id"), ("tuned_qa_acc", "tuned_qa_acc_stderr", "tuned_eval_run_id")] {
                     let run = try #require(row[runKey] as? Int)
                     let stored = try #require(try Row.fetchOne(db, sql: "SELECT value, stderr FROM eval_scores WHERE run_id = ? AND metric = 'acc'", arguments: [run]))
-                    #expect(row[valueKey] as? Double == stored["value"])
-                    #expect(row[stderrKey] as? Double == stored["stderr"])
+                    // Exactly the stored figures, in their shortest round-trip spelling (Foundation's
+                    // parser on Linux can land an ulp away, so the text is compared, not the parse).
+                    let value: Double = stored["value"], stderr: Double = stored["stderr"]
+                    #expect(resultsText.contains("\"\(valueKey)\":\(value)"), "\(valueKey) \(value) of run \(run)")
+                    #expect(resultsText.contains("\"\(stderrKey)\":\(stderr)"), "\(stderrKey) \(stderr) of run \(run)")
+                    #expect(abs((row[stderrKey] as? Double ?? -1) - stderr) <= 1e-15)
                 }
             }
             let synthesizer = try #require(results["synthesizer"] as? [String: Any])
             let modelRun = try #require(try Int64.fetchOne(db, sql: "SELECT min(id) FROM synth_runs"))
             #expect(synthesizer["pairs"] as? Int == (try Int.fetchOne(db, sql: "SELECT count(*) FROM instruction_pairs p JOIN synth_requests q ON q.id = p.request_id WHERE q.run_id = ?", arguments: [modelRun])))
         }
-        for name in ["report/report.md", "report/comparison.md", "report/comparison.svg", "tasks.jsonl", "facts.jsonl", "model.json"] {
+        for name in ["report/report.md", "report/comparison.md", "report/comparison.svg", "tasks-short.jsonl", "tasks.jsonl", "facts.jsonl", "model.json", "synthesizer.json"] {
             #expect(FileManager.default.fileExists(atPath: directory + "/" + name), "\(name) is missing")
         }
     }
