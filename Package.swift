@@ -33,6 +33,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
+                "JSONLines",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -40,7 +41,7 @@ let package = Package(
         .target(
             name: "Corpus",
             dependencies: [
-                "Store", "JSONLines", "CZlib",
+                "Store", "JSONLines", "CZlib", "ProgressReporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
@@ -52,10 +53,18 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
+        // Synthesis's core: the synthesizer format, the parser, chaining and the work queue.
         .target(
             name: "Synthesis",
             dependencies: [
-                "Store", "Corpus", "JSONLines", "Randomness", "Model", "Tokenization",
+                "Store", "Corpus", "JSONLines", "Randomness",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        // Its backends: the rule-based miner, a local model, OpenAI-compatible servers.
+        .target(
+            name: "SynthesisBackends",
+            dependencies: [
+                "Synthesis", "Store", "Corpus", "JSONLines", "Randomness", "Model", "Tokenization", "ProgressReporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
 
@@ -64,7 +73,7 @@ let package = Package(
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(
             name: "Model",
-            dependencies: ["COpenBLAS", "CKernels", "Randomness", "JSONLines"],
+            dependencies: ["COpenBLAS", "CKernels", "Randomness", "JSONLines", "ProgressReporting"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(
             name: "Templating",
@@ -86,7 +95,7 @@ let package = Package(
         .target(
             name: "Training",
             dependencies: [
-                "Model", "Store", "Mixing", "Randomness", "JSONLines",
+                "Model", "Store", "Mixing", "Tokenization", "Randomness", "JSONLines", "ProgressReporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
@@ -104,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "IPT",
             dependencies: [
-                "Store", "Corpus", "JSONLines", "DemoWorld", "Model", "Synthesis", "Templating", "Mixing", "Training",
+                "Store", "Corpus", "JSONLines", "DemoWorld", "Model", "Synthesis", "SynthesisBackends", "Templating", "Mixing", "Training",
                 "Tokenization", "Evaluation", "COpenBLAS", "Randomness", "ProgressReporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -118,7 +127,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "ProgressReporting", "Store", "Corpus", "Model", "Tokenization", "Mixing", "Randomness", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MixingTests", dependencies: ["Mixing", "ProgressReporting", "Store", "Corpus", "JSONLines", "Randomness", "Tokenization"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Mixing", "Model", "Store", "Corpus", "Randomness", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Store", "Corpus", "JSONLines", "Randomness", "Model", "Tokenization"]),
+        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "SynthesisBackends", "Store", "Corpus", "JSONLines", "Randomness", "Model", "Tokenization"]),
         .testTarget(name: "TemplatingTests", dependencies: ["Templating", "Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "ProgressReporting", "Corpus", "Store", "JSONLines"]),
         .testTarget(name: "DemoWorldTests", dependencies: ["DemoWorld"]),

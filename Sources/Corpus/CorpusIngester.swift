@@ -179,3 +179,17 @@ public struct IngestSummary: Sendable {
         self.ignoredFiles = ignoredFiles
     }
 }
+
+extension IngestSummary {
+    /// One line per skipped line or ignored file, for standard error.
+    public var warnings: [String] {
+        skipped.map { skipped in "skipped \(skipped.line.map { "line \($0) of \(skipped.path)" } ?? skipped.path): \(skipped.message)" }
+            + ignoredFiles.map { "ignored \($0): not .jsonl or .txt (optionally .gz)" }
+    }
+
+    /// What the ingest did, in one line.
+    public var description: String {
+        String(format: "ingested %d file(s), %.1f MB in %.2f s: %d texts added, %d duplicates skipped, %d invalid skipped",
+               files, Double(bytesRead) / 1e6, seconds, textsAdded, textsDuplicate, skipped.count)
+    }
+}

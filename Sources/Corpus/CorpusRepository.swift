@@ -62,10 +62,6 @@ public enum CorpusRepository {
         try RawText.fetchOne(db, key: id)
     }
 
-    public static func rawTextCount(in db: Database) throws -> Int {
-        try RawText.fetchCount(db)
-    }
-
     /// Raw texts in id order, optionally restricted to a source and/or a split.
     public static func forEachRawText(
         source: String?, split: Split?, in db: Database, _ body: (RawText) throws -> Void

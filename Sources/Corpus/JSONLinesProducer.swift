@@ -33,7 +33,7 @@ struct JSONLinesProducer {
         var batchBytes = 0
         do {
             let reader = try CompressedFileReader(path: file.path)
-            var lines = LineSplitter()
+            var lines = LineSplitter(maxLineBytes: IngestLimits.lineBytes)
             var lineNumber = 0
             func handle(_ line: UnsafeBufferPointer<UInt8>) throws {
                 lineNumber += 1

@@ -20,6 +20,7 @@ public enum EvaluationError: Error, LocalizedError, Equatable {
     case unknownCheckpoint(id: Int64, reason: String)
     case writeFailed(path: String, reason: String)
     case missingMetric(run: Int64, metric: String)
+    case missingTokenizer(path: String)
 
     public var errorDescription: String? {
         switch self {
@@ -49,6 +50,8 @@ public enum EvaluationError: Error, LocalizedError, Equatable {
             return "cannot write \(path): \(reason)"
         case let .missingMetric(run, metric):
             return "eval run \(run) has no \(metric) score; list its scores with `ipt query eval_scores`"
+        case let .missingTokenizer(path):
+            return "no tokenizer at \(path); pass --tokenizer FILE (a Hugging Face tokenizer.json), a stored tokenizer's name, bytes or raw-bytes"
         }
     }
 }

@@ -1,11 +1,12 @@
 import Foundation
 import GRDB
 import Model
+import Training
 import ProgressReporting
 
 /// Builds the evaluation report from the database: `report.md` (a table of evaluated models ×
 /// tasks, then every run with all its metrics) and SVG plots (training loss per training run
-/// when the Training stage's `train_metrics` table exists, and eval scores per checkpoint).
+/// with metrics, and eval scores per checkpoint).
 /// Every number is an `eval_scores` value rounded by SQLite's `printf('%.4f')`, the same text
 /// `ipt query eval_scores` prints.
 ///
@@ -48,7 +49,7 @@ public struct EvaluationReport: Sendable {
             metrics[run.id] = try EvaluationRepository.metrics(runId: run.id, in: db)
             rounded[run.id] = try EvaluationRepository.roundedMetrics(runId: run.id, in: db)
         }
-        let checkpoints = try TrainingHistory.checkpointPositions(in: db)
+        let checkpoints = Dictionary(uniqueKeysWithValues: try TrainingRepository.allCheckpoints(in: db).map { ($0.id, $0) })
 
         func column(_ run: EvalRun) -> String {
             let sampler = run.shots > 0 && run.fewshotSampler != "random" ? ", \(run.fewshotSampler)" : ""
@@ -112,14 +113,16 @@ public struct EvaluationReport: Sendable {
         }
 
         var plots: [(name: String, svg: String)] = []
-        let curves = try TrainingHistory.lossCurves(in: db)
-        let plotsPlanned = curves.filter { !$0.points.isEmpty }.count + columns.count
+        let curves = try TrainingRepository.lossCurves(in: db)
+        let plotsPlanned = curves.count + columns.count
         func plotted() { progress(StageProgress(phase: "plotting", done: plots.count, total: plotsPlanned, unit: .count("plots"))) }
         plotted()
-        for curve in curves where !curve.points.isEmpty {
+        for curve in curves {
             defer { plotted() }
             var chart = LineChart(title: "Training loss, run \(curve.runId)", xLabel: "step", yLabel: "loss")
-            chart.series = curve.series
+            chart.series = [("loss", curve.loss), ("eval_loss", curve.evalLoss)].filter { !$0.1.isEmpty }.map { name, points in
+                LineChart.Series(name: name, points: points.map { (Double($0.step), $0.value) })
+            }
             plots.append(("loss-run-\(curve.runId).svg", chart.svg()))
         }
         // Scores by checkpoint (x = training step when known) for every task column with runs.
@@ -130,13 +133,13 @@ public struct EvaluationReport: Sendable {
             let xLabel = byCheckpoint ? (checkpoints.isEmpty ? "checkpoint id" : "training step") : "eval run id"
             func x(_ run: EvalRun) -> Double {
                 guard let checkpoint = run.checkpointId else { return Double(run.id) }
-                return Double(checkpoints[checkpoint]?.step ?? checkpoint)
+                return Double(checkpoints[checkpoint].map { Int64($0.step) } ?? checkpoint)
             }
             let sorted = columnRuns.filter { !byCheckpoint || $0.checkpointId != nil }.sorted { (x($0), $0.id) < (x($1), $1.id) }
             // One line per training run: steps of different runs are not one curve.
             var groups: [(label: String, runs: [EvalRun])] = []
             for run in sorted {
-                let trainingRun = run.checkpointId.flatMap { checkpoints[$0]?.trainingRunId }
+                let trainingRun = run.checkpointId.flatMap { checkpoints[$0]?.runId }
                 let label = trainingRun.map { " (training run \($0))" } ?? ""
                 if let index = groups.firstIndex(where: { $0.label == label }) { groups[index].runs.append(run) } else { groups.append((label, [run])) }
             }

@@ -3,7 +3,9 @@ import Crypto
 import Foundation
 import GRDB
 import JSONLines
+import Mixing
 import Store
+import Training
 
 /// The only place the evaluation tables (`eval_tasks`, `eval_items`, `eval_runs`,
 /// `eval_scores`, `eval_results`, `eval_text_results`) are read and written with SQL. Every
@@ -107,18 +109,11 @@ public enum EvaluationRepository {
     /// A training checkpoint's directory and, when it was trained from a snapshot, the snapshot's
     /// tokenizer name and whether its packing put `<s>` before every document.
     public static func checkpoint(id: Int64, in db: Database) throws -> (directory: String, tokenizer: String?, beginsWithBOS: Bool, sha256: String) {
-        guard let row = try Row.fetchOne(db, sql: """
-            SELECT c.path, c.sha256, s.tokenizer, s.packing_json
-            FROM checkpoints c
-            JOIN training_runs r ON r.id = c.run_id
-            LEFT JOIN snapshots s ON s.id = r.snapshot_id
-            WHERE c.id = ?
-            """, arguments: [id]) else {
+        guard let checkpoint = try TrainingRepository.checkpoint(id: id, in: db) else {
             throw EvaluationError.unknownCheckpoint(id: id, reason: "no such checkpoint; list them with `ipt sql \"SELECT * FROM checkpoints\"`")
         }
-        let packing: String? = row["packing_json"]
-        let bos = packing.flatMap { try? JSONParser.parse($0) }?["bos"]?.stringValue
-        return (row["path"], row["tokenizer"], bos.map { $0 == "document" } ?? true, row["sha256"])
+        let snapshot = try TrainingRepository.run(id: checkpoint.runId, in: db)?.snapshotId.map { try MixingRepository.snapshot(id: $0, in: db) }
+        return (checkpoint.path, snapshot?.tokenizer, snapshot.map { $0.packing.bos == .document } ?? true, checkpoint.sha256)
     }
 
     public static func runs(ids: [Int64]?, in db: Database) throws -> [EvalRun] {

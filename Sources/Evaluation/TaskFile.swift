@@ -20,17 +20,8 @@ public enum TaskFile {
     /// Items get the 1-based line number as id; the repository replaces it with the row id.
     public static func parse(bytes: [UInt8], path: String) throws(EvaluationError) -> [TaskItem] {
         var items: [TaskItem] = []
-        var lineNumber = 0
-        var start = 0
-        while start < bytes.count {
-            lineNumber += 1
-            var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-            var line = Array(bytes[start..<end])
-            start = end + 1
-            if line.last == 0x0D { line.removeLast() }
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            items.append(try parseLine(line, path: path, line: lineNumber))
+        for line in LineSplitter.lines(of: bytes) where !line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+            items.append(try parseLine(line.bytes, path: path, line: line.number))
         }
         if items.isEmpty { throw .emptyTask(path: path) }
         return items

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Evaluation
-import JSONLines
-import Model
 import ProgressReporting
 import Store
 
@@ -30,22 +28,9 @@ struct EvalPerplexityCommand: ParsableCommand {
 
     func run() throws {
         let store = try Store.open(path: database.db)
-        let texts = try store.read { db in try EvaluationRepository.heldOutTexts(limit: limit, in: db) }
-        if texts.isEmpty { throw EvaluationError.noHeldOutTexts }
-        let reporter = progress.reporter("eval perplexity")
-        defer { reporter.finish() }
-        let (evaluated, model, tokenizer) = try subject.load(store: store)
-        let scores = try PerplexityEvaluator(model: model, tokenizer: tokenizer).evaluate(texts: texts, progress: reporter.report)
-        reporter.finish()
-        let runId = try store.write { db in try EvaluationRepository.recordPerplexityRun(scores, model: evaluated, in: db) }
-        var out = JSONWriter()
-        out.object { o in
-            o.member("run") { $0.integer(runId) }
-            for metric in scores.metrics { o.member(metric.name) { $0.double(metric.value) } }
-            o.member("texts") { $0.integer(scores.results.count) }
-            o.member("tokens") { $0.integer(scores.results.reduce(0) { $0 + $1.tokenCount }) }
-            o.member("bytes") { $0.integer(scores.results.reduce(0) { $0 + $1.byteCount }) }
+        let json = try progress.showing("eval perplexity") { onProgress in
+            try EvaluationRuns.perplexity(store: store, limit: limit, progress: onProgress) { try subject.load(store: store) }
         }
-        print(String(decoding: out.bytes, as: UTF8.self))
+        print(json)
     }
 }

@@ -21,21 +21,10 @@ struct ExportAugmentedCommand: ParsableCommand {
     @Option(help: "Only texts templified with this seed (default: all seeds).")
     var seed: Int64?
 
-    @Option(help: "Output format (jsonl).")
-    var format = "jsonl"
-
-    @Option(help: ArgumentHelp("Output file (default: standard output).", valueName: "file"))
-    var out: String?
-
-    func validate() throws {
-        guard format == "jsonl" else { throw ValidationError("--format: only jsonl is supported for augmented texts") }
-    }
+    @OptionGroup var output: ExportOptions
 
     func run() throws {
         let store = try Store.open(path: database.db, mode: .readOnly)
-        let output = try LineWriter(path: out)
-        let count = try AugmentedTextExport.jsonl(store: store, run: runId, seed: seed, to: output)
-        try output.close()
-        if let out { printError("exported \(count) augmented texts to \(out)") }
+        try output.write("augmented texts") { lines in try AugmentedTextExport.jsonl(store: store, run: runId, seed: seed, to: lines) }
     }
 }

@@ -18,11 +18,7 @@ struct ExportRawCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "Output format (jsonl).")
-    var format = "jsonl"
-
-    @Option(help: ArgumentHelp("Output file (default: standard output).", valueName: "file"))
-    var out: String?
+    @OptionGroup var output: ExportOptions
 
     @Option(help: "Only texts of this source.")
     var source: String?
@@ -30,15 +26,30 @@ struct ExportRawCommand: ParsableCommand {
     @Option(help: "Only texts of this split: train or heldout.")
     var split: Split?
 
-    func validate() throws {
-        guard format == "jsonl" else { throw ValidationError("--format: only jsonl is supported for raw texts") }
-    }
-
     func run() throws {
         let store = try Store.open(path: database.db, mode: .readOnly)
-        let output = try LineWriter(path: out)
-        let count = try RawTextExport.jsonl(store: store, source: source, split: split, to: output)
-        try output.close()
-        if let out { printError("exported \(count) raw texts to \(out)") }
+        try output.write("raw texts") { lines in try RawTextExport.jsonl(store: store, source: source, split: split, to: lines) }
     }
+}
+
+/// `--format` and `--out`, as every `ipt export` command takes them.
+struct ExportOptions: ParsableArguments {
+    @Option(help: "Output format (jsonl).")
+    var format: ExportFormat = .jsonl
+
+    @Option(help: ArgumentHelp("Output file (default: standard output).", valueName: "file"))
+    var out: String?
+
+    /// Writes the lines `export` produces to --out and, for a file, says how many `what` went there.
+    func write(_ what: String, _ export: (LineWriter) throws -> Int) throws {
+        let lines = try LineWriter(path: out)
+        let count = try export(lines)
+        try lines.close()
+        if let out { printError("exported \(count) \(what) to \(out)") }
+    }
+}
+
+/// The formats `ipt export` writes.
+enum ExportFormat: String, ExpressibleByArgument, CaseIterable {
+    case jsonl
 }

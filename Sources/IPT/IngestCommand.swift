@@ -56,25 +56,14 @@ struct IngestCommand: ParsableCommand {
         // Check every path before the database is even created.
         _ = try InputFile.expand(paths: paths)
         let store = try Store.open(path: database.db)
-        let reporter = progress.reporter("ingest")
-        defer { reporter.finish() }
-        let summary = try CorpusIngester(store: store, options: options).ingest(paths: paths) { progress in
-            reporter.report(StageProgress(phase: "", done: progress.bytesDone, total: progress.bytesTotal, unit: .bytes,
-                                          detail: "\(progress.textsAdded) texts added"))
+        let summary = try progress.showing("ingest") { onProgress in
+            try CorpusIngester(store: store, options: options).ingest(paths: paths) { progress in
+                onProgress(StageProgress(phase: "", done: progress.bytesDone, total: progress.bytesTotal, unit: .bytes,
+                                    detail: "\(progress.textsAdded) texts added"))
+            }
         }
-        reporter.finish()
-        for skipped in summary.skipped {
-            let place = skipped.line.map { "line \($0) of \(skipped.path)" } ?? skipped.path
-            printError("skipped \(place): \(skipped.message)")
-        }
-        for path in summary.ignoredFiles {
-            printError("ignored \(path): not .jsonl or .txt (optionally .gz)")
-        }
-        let megabytes = Double(summary.bytesRead) / 1e6
-        print("""
-            ingested \(summary.files) file(s), \(String(format: "%.1f", megabytes)) MB in \(String(format: "%.2f", summary.seconds)) s: \
-            \(summary.textsAdded) texts added, \(summary.textsDuplicate) duplicates skipped, \(summary.skipped.count) invalid skipped
-            """)
+        summary.warnings.forEach(printError)
+        print(summary.description)
     }
 }
 

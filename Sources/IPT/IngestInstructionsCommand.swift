@@ -39,10 +39,9 @@ struct IngestInstructionsCommand: ParsableCommand {
 
     func run() throws {
         let store = try Store.open(path: database.db)
-        let reporter = progress.reporter("ingest-instructions")
-        defer { reporter.finish() }
-        let summary = try InstructionIngester(store: store, skipInvalid: skipInvalid).ingest(path: path, name: name, progress: reporter.report)
-        reporter.finish()
+        let summary = try progress.showing("ingest-instructions") { onProgress in
+            try InstructionIngester(store: store, skipInvalid: skipInvalid).ingest(path: path, name: name, progress: onProgress)
+        }
         for error in summary.skipped { printError("skipped: \(error.localizedDescription)") }
         print("instruction set \(name) (id \(summary.setId), \(summary.kind.rawValue)): \(summary.added) examples added, \(summary.duplicates) duplicates, \(summary.skipped.count) lines skipped")
     }

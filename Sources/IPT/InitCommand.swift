@@ -17,7 +17,7 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         let store = try Store.open(path: database.db)
-        let moved = try LegacyTokenBlobs.moveToShards(store: store, shards: try ShardStore(databasePath: database.db, directory: shardDirectoryFromEnvironment()))
+        let moved = try LegacyTokenBlobs.moveToShards(store: store, shards: try ShardStore(databasePath: database.db, directory: ShardStore.environmentDirectory))
         for id in moved { print("snapshot \(id): tokens moved from the database into shard files") }
         let migrations = try Migration.embedded()
         print("database \(store.path) is at schema version \(migrations.last?.version ?? 0) (\(migrations.count) migrations)")

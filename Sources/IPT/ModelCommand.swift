@@ -15,12 +15,12 @@ struct ModelCommand: ParsableCommand {
 }
 
 /// Parses "0,5,9" into token ids.
-func parseTokenIds(_ text: String, option: String) throws -> [Int32] {
+func parseTokenIds(_ text: String) throws -> [Int32] {
     let parts = text.split(separator: ",", omittingEmptySubsequences: false)
     var ids: [Int32] = []
     for (index, part) in parts.enumerated() {
         guard let id = Int32(part.trimmingCharacters(in: .whitespaces)), id >= 0 else {
-            throw ValidationError("\(option): item \(index + 1) (\"\(part)\") is not a non-negative token id; expected e.g. 0,5,9")
+            throw ValidationError("item \(index + 1) (\"\(part)\") is not a non-negative token id; expected e.g. 0,5,9")
         }
         ids.append(id)
     }

@@ -15,8 +15,8 @@ struct ModelGenerateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Model directory (config.json + safetensors).", valueName: "dir"))
     var model: String
 
-    @Option(help: ArgumentHelp("Comma-separated prompt token ids.", valueName: "ids"))
-    var ids: String
+    @Option(help: ArgumentHelp("Comma-separated prompt token ids.", valueName: "ids"), transform: parseTokenIds)
+    var ids: [Int32]
 
     @Option(help: "Most tokens to generate.")
     var maxNewTokens = 32
@@ -34,21 +34,19 @@ struct ModelGenerateCommand: ParsableCommand {
     var ignoreEos = false
 
     func validate() throws {
-        _ = try parseTokenIds(ids, option: "--ids")
         guard maxNewTokens >= 0 else { throw ValidationError("--max-new-tokens must be 0 or more") }
         guard temperature >= 0 else { throw ValidationError("--temperature must be 0 or more") }
         guard topP > 0, topP <= 1 else { throw ValidationError("--top-p must be in (0, 1]") }
     }
 
     func run() throws {
-        let prompt = try parseTokenIds(ids, option: "--ids")
         let decoder = try DecoderModel.load(directory: model)
         var parameters = GenerationParameters(maxNewTokens: maxNewTokens)
         parameters.temperature = temperature
         parameters.topP = topP
         parameters.seed = seed
         if !ignoreEos { parameters.stopTokenIds = decoder.config.eosTokenIds.map { Int32($0) } }
-        let generated = try decoder.generate(prompts: [prompt], parameters: parameters)
+        let generated = try decoder.generate(prompts: [ids], parameters: parameters)
         var out = JSONWriter()
         out.object { o in o.member("ids") { $0.array(ofIntegers: generated[0]) } }
         print(String(decoding: out.bytes, as: UTF8.self))

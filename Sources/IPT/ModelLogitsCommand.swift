@@ -11,17 +11,12 @@ struct ModelLogitsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Model directory (config.json + safetensors).", valueName: "dir"))
     var model: String
 
-    @Option(help: ArgumentHelp("Comma-separated token ids.", valueName: "ids"))
-    var ids: String
-
-    func validate() throws {
-        _ = try parseTokenIds(ids, option: "--ids")
-    }
+    @Option(help: ArgumentHelp("Comma-separated token ids.", valueName: "ids"), transform: parseTokenIds)
+    var ids: [Int32]
 
     func run() throws {
-        let tokens = try parseTokenIds(ids, option: "--ids")
         let decoder = try DecoderModel.load(directory: model)
-        let rows = try decoder.logits(sequence: tokens)
+        let rows = try decoder.logits(sequence: ids)
         var out = JSONWriter()
         out.object { o in
             o.member("logits") { json in

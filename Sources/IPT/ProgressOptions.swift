@@ -7,8 +7,11 @@ struct ProgressOptions: ParsableArguments {
     @Flag(help: "Show no progress (no bar on a terminal, no progress lines in a log).")
     var quiet = false
 
-    /// The reporter for this command's stage, labelled as the command is typed.
-    func reporter(_ label: String) -> ProgressReporter {
-        ProgressReporter.standardError(label: label, quiet: quiet)
+    /// Runs a stage with its progress shown under `label` (the command as typed) and clears
+    /// the display before returning, so that what the command prints next stands alone.
+    func showing<Result>(_ label: String, _ stage: (@escaping ProgressHandler) throws -> Result) rethrows -> Result {
+        let reporter = ProgressReporter.standardError(label: label, quiet: quiet)
+        defer { reporter.finish() }
+        return try stage(reporter.report)
     }
 }

@@ -20,14 +20,7 @@ struct QueryCommand: ParsableCommand {
     @Flag(help: "List the named queries with their descriptions.")
     var list = false
 
-    @Option(name: .customLong("param"), help: ArgumentHelp("A parameter value, name=value (repeatable).", valueName: "name=value"))
-    var parameters: [String] = []
-
-    @Option(help: "Output: table, jsonl or csv.")
-    var format: OutputFormat = .table
-
-    @Option(help: "Cut table cells longer than this many characters (0: never).")
-    var maxWidth = 80
+    @OptionGroup var results: ResultOptions
 
     func validate() throws {
         if !list && name == nil { throw ValidationError("name a query, or use --list") }
@@ -44,9 +37,7 @@ struct QueryCommand: ParsableCommand {
         }
         guard let name else { return }
         let query = try NamedQuery.named(name)
-        let store = try Store.open(path: database.db, mode: .readOnly)
-        try printResults(store: store, sql: query.sql, parameters: try ReadOnlyQuery.parameters(parameters),
-                         format: format, maxWidth: maxWidth)
+        try results.printRows(query.sql, database: database)
     }
 }
 
@@ -64,6 +55,15 @@ struct SQLCommand: ParsableCommand {
     @Argument(help: "One SQL statement.")
     var sql: String
 
+    @OptionGroup var results: ResultOptions
+
+    func run() throws {
+        try results.printRows(sql, database: database)
+    }
+}
+
+/// What `ipt query` and `ipt sql` share: the statement's parameters and how its rows print.
+struct ResultOptions: ParsableArguments {
     @Option(name: .customLong("param"), help: ArgumentHelp("A value for :name placeholders, name=value (repeatable).", valueName: "name=value"))
     var parameters: [String] = []
 
@@ -73,36 +73,11 @@ struct SQLCommand: ParsableCommand {
     @Option(help: "Cut table cells longer than this many characters (0: never).")
     var maxWidth = 80
 
-    func run() throws {
+    /// Runs `sql` on the database opened read-only and prints its rows.
+    func printRows(_ sql: String, database: DatabaseOptions) throws {
         let store = try Store.open(path: database.db, mode: .readOnly)
-        try printResults(store: store, sql: sql, parameters: try ReadOnlyQuery.parameters(parameters),
-                         format: format, maxWidth: maxWidth)
+        try printResults(store: store, sql: sql, parameters: try ReadOnlyQuery.parameters(parameters), format: format, maxWidth: maxWidth)
     }
 }
 
-/// Runs a read-only statement and prints its rows in the chosen format.
-func printResults(store: Store, sql: String, parameters: [String: String], format: OutputFormat, maxWidth: Int) throws {
-    var table: TextTable?
-    var printer: RowPrinter?
-    var count = 0
-    try ReadOnlyQuery.run(store: store, sql: sql, parameters: parameters) { columns in
-        if format == .table {
-            table = TextTable(columns: columns, maxWidth: maxWidth)
-        } else {
-            printer = RowPrinter(format: format, columns: columns)
-        }
-    } row: { values in
-        count += 1
-        let cells = values.map(Cell.init)
-        if table != nil {
-            table?.append(cells.map { oneLine($0.display) })
-        } else {
-            printer?.print(cells)
-        }
-    }
-    if let table {
-        print(table.render())
-        print("(\(count) row\(count == 1 ? "" : "s"))")
-    }
-    printer?.finish()
-}
+extension OutputFormat: ExpressibleByArgument {}

@@ -39,11 +39,11 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let store = try Store.open(path: database.db, mode: .readOnly)
         let ids = try runIds()
-        let reporter = progress.reporter("report")
-        defer { reporter.finish() }
-        let report = try store.read { db in try EvaluationReport.build(runIds: ids, databasePath: database.db, in: db, progress: reporter.report) }
-        try report.write(to: out, progress: reporter.report)
-        reporter.finish()
+        let report = try progress.showing("report") { onProgress in
+            let report = try store.read { db in try EvaluationReport.build(runIds: ids, databasePath: database.db, in: db, progress: onProgress) }
+            try report.write(to: out, progress: onProgress)
+            return report
+        }
         print("{\"report\": \"\(out)/report.md\", \"plots\": \(report.plots.count)}")
     }
 }

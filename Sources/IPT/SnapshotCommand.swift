@@ -46,7 +46,7 @@ struct SnapshotCreateCommand: ParsableCommand {
     var seed: Int64 = 0
 
     @Option(help: "Where <s> goes: document, sequence or none.")
-    var bos: String = "document"
+    var bos: Packing.BOS = .document
 
     @Option(help: ArgumentHelp("Directory for the shard files (default: $IPT_SHARD_DIR, else beside the database).", valueName: "dir"))
     var shardDir: String?
@@ -59,21 +59,19 @@ struct SnapshotCreateCommand: ParsableCommand {
     func validate() throws {
         if seqLen < 2 { throw ValidationError("--seq-len must be at least 2") }
         if shardTokens < seqLen { throw ValidationError("--shard-tokens must hold at least one sequence (--seq-len)") }
-        if Packing.BOS(rawValue: bos) == nil { throw ValidationError("--bos is document, sequence or none") }
     }
 
     func run() throws {
         let store = try Store.open(path: database.db)
-        let shards = try ShardStore(databasePath: database.db, directory: shardDir ?? shardDirectoryFromEnvironment())
+        let shards = try ShardStore(databasePath: database.db, directory: shardDir ?? ShardStore.environmentDirectory)
         try LegacyTokenBlobs.moveToShards(store: store, shards: shards)
         let tok = try store.read { db in try StoredTokenizer.load(name: tokenizer, in: db) }
-        let packing = Packing(sequenceLength: seqLen, bos: Packing.BOS(rawValue: bos) ?? .document)
-        let reporter = progress.reporter("snapshot create")
-        defer { reporter.finish() }
+        let packing = Packing(sequenceLength: seqLen, bos: bos)
         let started = Date()
-        let id = try Snapshot.create(store: store, mixture: mixture, tokenizer: tok, packing: packing, seed: seed, shards: shards,
-                                     shardTokens: shardTokens, progress: reporter.report)
-        reporter.finish()
+        let id = try progress.showing("snapshot create") { onProgress in
+            try Snapshot.create(store: store, mixture: mixture, tokenizer: tok, packing: packing, seed: seed, shards: shards,
+                                shardTokens: shardTokens, progress: onProgress)
+        }
         let seconds = Date().timeIntervalSince(started)
         let (record, shardCount) = try store.read { db in
             (try MixingRepository.snapshot(id: id, in: db), try MixingRepository.snapshotShards(id: id, in: db).count)
@@ -106,10 +104,9 @@ struct SnapshotVerifyCommand: ParsableCommand {
         let store = try Store.open(path: database.db, mode: .readOnly)
         let record = try store.read { db in try MixingRepository.snapshot(id: id, in: db) }
         let tokenizer = try store.read { db in try StoredTokenizer.load(name: record.tokenizer, in: db) }
-        let reporter = progress.reporter("snapshot verify")
-        defer { reporter.finish() }
-        let manifest = try Snapshot.verify(store: store, id: id, tokenizer: tokenizer, progress: reporter.report)
-        reporter.finish()
+        let manifest = try progress.showing("snapshot verify") { onProgress in
+            try Snapshot.verify(store: store, id: id, tokenizer: tokenizer, progress: onProgress)
+        }
         print("snapshot \(id) verifies: manifest \(manifest)")
     }
 }
@@ -133,32 +130,23 @@ struct SnapshotExportCommand: ParsableCommand {
     var id: Int64
 
     @Option(help: "jsonl, megatron or nanogpt.")
-    var format: String
+    var format: SnapshotExport.Format
 
     @Option(help: ArgumentHelp("Output directory.", valueName: "dir"))
     var out: String
 
     @OptionGroup var progress: ProgressOptions
 
-    func validate() throws {
-        if SnapshotExport.Format(rawValue: format) == nil { throw ValidationError("--format is jsonl, megatron or nanogpt") }
-    }
-
     func run() throws {
         let store = try Store.open(path: database.db, mode: .readOnly)
         let record = try store.read { db in try MixingRepository.snapshot(id: id, in: db) }
         let shards = try Snapshot.shards(store: store, id: id)
-        let reporter = progress.reporter("snapshot export")
-        defer { reporter.finish() }
-        let files = try SnapshotExport.write(shards: shards, snapshot: record, format: SnapshotExport.Format(rawValue: format) ?? .jsonl, to: out,
-                                             progress: reporter.report)
-        reporter.finish()
+        let files = try progress.showing("snapshot export") { onProgress in
+            try SnapshotExport.write(shards: shards, snapshot: record, format: format, to: out, progress: onProgress)
+        }
         for file in files { print(file) }
     }
 }
 
-/// The shard directory named by `$IPT_SHARD_DIR`, if set (nil: beside the database).
-func shardDirectoryFromEnvironment() -> String? {
-    guard let value = ProcessInfo.processInfo.environment["IPT_SHARD_DIR"], !value.isEmpty else { return nil }
-    return value
-}
+extension Packing.BOS: ExpressibleByArgument {}
+extension SnapshotExport.Format: ExpressibleByArgument {}

@@ -25,16 +25,10 @@ struct TemplatesListCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     @Option(help: "Only this family.")
-    var family: String?
+    var family: TemplateFamily?
 
     @Flag(help: "List the catalog built into this ipt instead of the database's templates.")
     var builtIn = false
-
-    func validate() throws {
-        if let family, TemplateFamily(rawValue: family) == nil {
-            throw ValidationError("--family: unknown family \(family); known: \(TemplateFamily.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-    }
 
     func run() throws {
         let templates: [Template]
@@ -46,7 +40,7 @@ struct TemplatesListCommand: ParsableCommand {
             if templates.isEmpty { printError("no templates in \(database.db) yet: run `ipt templates load` (templify loads them too)") }
         }
         var table = TextTable(columns: ["id", "family", "name", "version", "body"], maxWidth: 70)
-        for template in templates where family == nil || template.family.rawValue == family {
+        for template in templates where family == nil || template.family == family {
             table.append([String(template.id), template.family.rawValue, template.name, String(template.version), oneLine(template.bodyJSON)])
         }
         print(table.render())
@@ -85,33 +79,14 @@ struct TemplatesValidateCommand: ParsableCommand {
     var dir: String?
 
     func run() throws {
-        let catalog: TemplateCatalog
-        if let dir {
-            let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".json") }.sorted()
-            let files = try names.map { name in
-                (name: name, contents: try String(contentsOfFile: (dir as NSString).appendingPathComponent(name), encoding: .utf8))
-            }
-            catalog = try TemplateCatalog.parse(files: files)
-        } else {
-            catalog = try TemplateCatalog.embedded()
-        }
-        let families = Dictionary(grouping: catalog.all, by: \.family)
-        print("catalog: \(catalog.all.count) templates in \(families.count) families, valid")
-        for family in TemplateFamily.allCases { print("  \(family.rawValue): \(families[family]?.count ?? 0)") }
-        print(String(format: "  classic-mode format combinations: %.3g", catalog.classicCombinations))
+        let check = try CatalogCheck(directory: dir)
+        check.summary.forEach { print($0) }
         guard FileManager.default.fileExists(atPath: database.db) else { return }
-        let store = try Store.open(path: database.db, mode: .readOnly)
-        let stored = try store.read { db in try TemplateRepository.all(in: db) }
-        var conflicts = 0
-        for template in catalog.all {
-            if let match = stored.first(where: { $0.family == template.family && $0.name == template.name && $0.version == template.version }),
-               match.sha256 != template.sha256 {
-                conflicts += 1
-                printError(TemplateError.changedWithoutNewVersion(family: template.family.rawValue, template: template.name,
-                                                                  version: template.version).localizedDescription)
-            }
-        }
-        print("database \(database.db): \(stored.count) stored templates parse back; \(conflicts) conflict(s) with this catalog")
-        if conflicts > 0 { throw ExitCode.failure }
+        let (stored, conflicts) = try check.conflicts(store: try Store.open(path: database.db, mode: .readOnly))
+        for conflict in conflicts { printError(conflict.localizedDescription) }
+        print("database \(database.db): \(stored) stored templates parse back; \(conflicts.count) conflict(s) with this catalog")
+        if !conflicts.isEmpty { throw ExitCode.failure }
     }
 }
+
+extension TemplateFamily: ExpressibleByArgument {}

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRDB
 import ProgressReporting
 import Store
 import Templating
@@ -54,18 +53,11 @@ struct TemplifyRunCommand: ParsableCommand {
 
     func run() throws {
         let store = try Store.open(path: database.db)
-        let reporter = progress.reporter("templify")
-        defer { reporter.finish() }
-        let summary = try Templify.run(store: store, run: runId, seed: seed, replace: replace, progress: reporter.report)
-        reporter.finish()
-        let modes = summary.modes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        print("run \(summary.run), seed \(summary.seed): \(summary.chains) chains → \(summary.written) texts written, \(summary.kept) kept"
-            + (summary.replaced > 0 ? ", \(summary.replaced) replaced" : ""))
-        print("modes: \(modes.isEmpty ? "none" : modes); inverted \(summary.inverted)")
-        if summary.templatesAdded > 0 { print("templates loaded: \(summary.templatesAdded) new") }
-        printError(String(format: "templify: %.2f s, %.0f texts/s, %.1f MB/s of text", summary.seconds,
-                          Double(summary.chains) / max(summary.seconds, 1e-9),
-                          Double(summary.characters) / 1e6 / max(summary.seconds, 1e-9)))
+        let summary = try progress.showing("templify") { onProgress in
+            try Templify.run(store: store, run: runId, seed: seed, replace: replace, progress: onProgress)
+        }
+        summary.lines.forEach { print($0) }
+        printError(summary.speed)
     }
 }
 
@@ -91,46 +83,7 @@ struct TemplifyShowCommand: ParsableCommand {
                 print(row.text)
                 return
             }
-            // A row whose pairs changed so that it no longer renders as one text cannot match.
-            var rebuiltText: String?
-            do {
-                rebuiltText = try TemplifyRepository.rebuild(row, in: db).text
-            } catch TemplateError.rebuildMismatch {
-                rebuiltText = nil
-            }
-            print("augmented text \(row.id): run \(row.runId), seed \(row.seed), chain of request \(row.firstRequestId), part \(row.part)")
-            let frame = [row.inverted ? "inverted" : nil, row.bareText ? "bare text" : nil, row.noHeader ? "no header" : nil,
-                         row.hiddenOptions ? "options hidden" : nil].compactMap { $0 }
-            print("mode: \(row.mode)\(frame.isEmpty ? "" : ", " + frame.joined(separator: ", ")); \(row.text.utf8.count) bytes")
-            print("rebuild from row: \(rebuiltText == row.text ? "identical" : "DIFFERENT (the row, its pairs or templates changed)")")
-            print("\nraw texts:")
-            var rawTexts = TextTable(columns: ["position", "raw_text_id", "external_id", "chars", "start"])
-            for link in try Row.fetchAll(db, sql: """
-                SELECT l.position, r.id, r.external_id, r.char_count, r.text FROM augmented_text_raw_texts l
-                JOIN raw_texts r ON r.id = l.raw_text_id WHERE l.augmented_text_id = ? ORDER BY l.position
-                """, arguments: [row.id]) {
-                rawTexts.append([String(link["position"] as Int), String(link["id"] as Int64), link["external_id"] ?? "",
-                                 String(link["char_count"] as Int), oneLine(link["text"])])
-            }
-            print(rawTexts.render())
-            print("\npairs:")
-            var pairs = TextTable(columns: ["pair_id", "raw_text_id", "kind", "question", "answer"])
-            for pairId in row.pairIdList ?? [] {
-                guard let pair = try Row.fetchOne(db, sql: "SELECT raw_text_id, kind, question, answer FROM instruction_pairs WHERE id = ?",
-                                                  arguments: [pairId]) else { continue }
-                pairs.append([String(pairId), String(pair["raw_text_id"] as Int64), pair["kind"], oneLine(pair["question"]), oneLine(pair["answer"])])
-            }
-            print(pairs.render())
-            print("\ntemplates (in order of use):")
-            var templates = TextTable(columns: ["id", "family", "name", "version"])
-            for templateId in row.templateIdList ?? [] {
-                guard let template = try Row.fetchOne(db, sql: "SELECT family, name, version FROM templates WHERE id = ?",
-                                                      arguments: [templateId]) else { continue }
-                templates.append([String(templateId), template["family"], template["name"], String(template["version"] as Int)])
-            }
-            print(templates.render())
-            print("\noption orders: \(row.optionOrders)")
-            print("\ntext:\n\(row.text)")
+            print(try TemplifyRepository.lineage(of: row, in: db).report)
         }
     }
 }

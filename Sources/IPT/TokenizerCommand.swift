@@ -2,6 +2,7 @@ import ArgumentParser
 import Corpus
 import Foundation
 import JSONLines
+import Model
 import ProgressReporting
 import Store
 import Tokenization
@@ -61,24 +62,13 @@ struct TokenizerTrainCommand: ParsableCommand {
 
     func run() throws {
         let store = try Store.open(path: database.db)
-        if try store.read({ db in try TokenizerRepository.tokenizer(named: name, in: db) }) != nil {
-            throw TokenizerError.duplicateName(name)
-        }
-        if let source, try store.read({ db in try CorpusRepository.existingSource(named: source, in: db) }) == nil {
-            throw CorpusError.unknownSource(source)
-        }
         let started = Date()
-        let trainer = BPETrainer(vocabularySize: vocabSize, specialTokens: specialTokens)
-        let reporter = progress.reporter("tokenizer train")
-        defer { reporter.finish() }
-        let (tokenizer, training) = try CorpusTraining.train(store: store, source: source, split: split, trainer: trainer,
-                                                             progress: reporter.report)
-        reporter.finish()
-        let json = try tokenizer.jsonText()
-        let record = try store.write { db in
-            try TokenizerRepository.insert(name: name, json: json, origin: .trained, training: training, in: db)
+        let (record, tokenizer, training) = try progress.showing("tokenizer train") { onProgress in
+            try CorpusTraining.trainAndStore(
+                store: store, name: name, source: source, split: split, trainer: BPETrainer(vocabularySize: vocabSize, specialTokens: specialTokens),
+                progress: onProgress)
         }
-        if let out { try writeAtomically(json, to: out) }
+        if let out { try AtomicFile.write(Array(record.json.utf8), to: out) }
         printError(String(format: "trained %@ (id %lld): vocab %d, %d merges, from %d texts (%.1f MB) in %.2f s",
                           name, record.id ?? 0, tokenizer.vocabularySize, tokenizer.mergeList.count,
                           training.texts, Double(training.bytes) / 1e6, Date().timeIntervalSince(started)))
@@ -100,7 +90,7 @@ struct TokenizerImportCommand: ParsableCommand {
     var name: String
 
     func run() throws {
-        let json = try readText(file)
+        let json = try Tokenization.Tokenizer.readFile(file)
         let store = try Store.open(path: database.db)
         let record = try store.write { db in
             try TokenizerRepository.insert(name: name, json: json, origin: .imported, importedFrom: file, in: db)
@@ -127,7 +117,7 @@ struct TokenizerExportCommand: ParsableCommand {
         guard let record = try store.read({ db in try TokenizerRepository.tokenizer(named: name, in: db) }) else {
             throw TokenizerError.unknownTokenizer(name: name)
         }
-        try writeAtomically(record.json, to: out)
+        try AtomicFile.write(Array(record.json.utf8), to: out)
         printError("exported \(name) to \(out) (sha256 \(record.sha256))")
     }
 }
@@ -148,18 +138,8 @@ struct TokenizerEncodeCommand: ParsableCommand {
     var addSpecialTokens = false
 
     func run() throws {
-        let tokenizer = try loadTokenizer(tokenizer, db: db)
-        let reader = try JSONLTextReader(path: nil)
-        let output = try LineWriter(path: nil)
-        var ids: [UInt32] = []
-        while let text = try reader.next() {
-            ids.removeAll(keepingCapacity: true)
-            tokenizer.encode(text, addSpecialTokens: addSpecialTokens, into: &ids)
-            var line = JSONWriter()
-            line.object { o in o.member("ids") { $0.array(ofIntegers: ids) } }
-            try output.write(line: line.bytes)
-        }
-        try output.close()
+        try Tokenization.Tokenizer.load(fileOrName: tokenizer, databasePath: db)
+            .encodeLines(from: try JSONLTextReader(path: nil), to: try LineWriter(path: nil), addSpecialTokens: addSpecialTokens)
     }
 }
 
@@ -176,21 +156,8 @@ struct TokenizerDecodeCommand: ParsableCommand {
     var db = "./instructpt.db"
 
     func run() throws {
-        let tokenizer = try loadTokenizer(tokenizer, db: db)
-        let reader = try JSONLTextReader(path: nil)
-        let output = try LineWriter(path: nil)
-        while let ids = try reader.nextIds() {
-            let text: String
-            do {
-                text = try tokenizer.decode(ids)
-            } catch let error as TokenizerError {
-                throw TokenizerError.invalidInputLine(origin: reader.origin, line: reader.lineNumber, message: error.localizedDescription)
-            }
-            var line = JSONWriter()
-            line.object { o in o.member("text") { $0.string(text) } }
-            try output.write(line: line.bytes)
-        }
-        try output.close()
+        try Tokenization.Tokenizer.load(fileOrName: tokenizer, databasePath: db)
+            .decodeLines(from: try JSONLTextReader(path: nil), to: try LineWriter(path: nil))
     }
 }
 
@@ -236,87 +203,10 @@ struct TokenizerBenchCommand: ParsableCommand {
     var tokenizer: String?
 
     func run() throws {
-        let reader = try JSONLTextReader(path: corpus)
-        var texts: [String] = []
-        var bytes = 0
-        while let text = try reader.next() {
-            bytes += text.utf8.count
-            texts.append(text)
-        }
-        let megabytes = Double(bytes) / 1e6
-        var trainSeconds: [Double] = []
-        var encodeRates: [Double] = []
-        var tokens = 0
-        for run in 0..<runs {
-            var started = Date()
-            var counts = WordCounts()
-            for text in texts { counts.add(text: text) }
-            let trained = try BPETrainer(vocabularySize: vocabSize).train(counts)
-            trainSeconds.append(Date().timeIntervalSince(started))
-            let json = try tokenizer.map(readText) ?? trained.jsonText()
-            let encoder = try Tokenization.Tokenizer(json: Array(json.utf8), origin: tokenizer ?? "trained tokenizer")
-            started = Date()
-            var ids: [UInt32] = []
-            tokens = 0
-            for text in texts {
-                ids.removeAll(keepingCapacity: true)
-                encoder.encode(text, into: &ids)
-                tokens += ids.count
-            }
-            encodeRates.append(megabytes / Date().timeIntervalSince(started))
-            printError(String(format: "run %d: train %.2f s, encode %.2f MB/s", run + 1, trainSeconds.last ?? 0, encodeRates.last ?? 0))
-        }
-        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-        func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
-        var out = JSONWriter()
-        out.object { o in
-            o.member("vocab") { $0.integer(vocabSize) }
-            o.member("corpus_mb") { $0.double(rounded(megabytes)) }
-            o.member("runs") { $0.integer(runs) }
-            o.member("train_s") { $0.double(rounded(median(trainSeconds))) }
-            o.member("encode_mb_per_s") { $0.double(rounded(median(encodeRates))) }
-            o.member("train_s_all") { json in json.array { a in for s in trainSeconds { a.element { $0.double(rounded(s)) } } } }
-            o.member("encode_mb_per_s_all") { json in json.array { a in for r in encodeRates { a.element { $0.double(rounded(r)) } } } }
-            o.member("tokens") { $0.integer(tokens) }
-            o.member("bytes_per_token") { $0.double(rounded(Double(bytes) / Double(max(tokens, 1)))) }
-        }
-        print(String(decoding: out.bytes, as: UTF8.self))
+        print(try TokenizerBenchmark(corpus: corpus, vocabSize: vocabSize, runs: runs, tokenizer: tokenizer).run(log: printError))
     }
 
     func validate() throws {
         if runs < 1 { throw ValidationError("--runs must be at least 1") }
-    }
-}
-
-/// A tokenizer from a tokenizer.json file if `fileOrName` is one, else from the database by name.
-func loadTokenizer(_ fileOrName: String, db: String) throws -> Tokenization.Tokenizer {
-    if FileManager.default.fileExists(atPath: fileOrName) {
-        return try Tokenization.Tokenizer(json: Array(try readText(fileOrName).utf8), origin: fileOrName)
-    }
-    guard FileManager.default.fileExists(atPath: db) else { throw TokenizerError.unknownTokenizer(name: fileOrName) }
-    let store = try Store.open(path: db, mode: .readOnly)
-    guard let record = try store.read({ db in try TokenizerRepository.tokenizer(named: fileOrName, in: db) }) else {
-        throw TokenizerError.unknownTokenizer(name: fileOrName)
-    }
-    return try record.load()
-}
-
-/// A UTF-8 text file's contents, with an error naming the file.
-func readText(_ path: String) throws -> String {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw ValidationError("cannot read \(path): no such file or not readable")
-    }
-    guard let text = String(validating: data, as: UTF8.self) else {
-        throw ValidationError("\(path) is not valid UTF-8")
-    }
-    return text
-}
-
-/// Writes text to `path` byte for byte through a temporary file renamed into place.
-func writeAtomically(_ text: String, to path: String) throws {
-    do {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-        throw ValidationError("cannot write \(path): \(error.localizedDescription)")
     }
 }

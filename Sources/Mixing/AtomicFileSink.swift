@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Store
 
 /// A file written through a buffer into a hidden temporary name, hashed as it goes, then
 /// fsynced and renamed into place (and the directory fsynced) — so a reader sees either no
@@ -65,7 +66,7 @@ final class AtomicFileSink: ByteSink {
     @discardableResult
     func commit(to name: (String) -> String) throws -> (sha256: String, path: String) {
         try flush()
-        let sha = Snapshot.hex(hasher.finalize())
+        let sha = Hex.string(hasher.finalize())
         let path = name(sha)
         guard fsync(fd) == 0 else { throw MixingError.writeFailed(path: temporaryPath, reason: "fsync: " + String(cString: strerror(errno))) }
         close(fd)

@@ -37,14 +37,10 @@ public struct InstructionIngester {
         var examples: [(line: Int, example: InstructionExample)] = []
         var skipped: [InstructionDataError] = []
         var kind: InstructionExample.Kind?
-        var lineNumber = 0
         progress(StageProgress(phase: "reading", done: 0, total: bytes.count, unit: .bytes))
-        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
-            lineNumber += 1
-            progress(StageProgress(phase: "reading", done: min(line.endIndex + 1, bytes.count), total: bytes.count, unit: .bytes,
+        for (lineNumber, lineBytes, end) in LineSplitter.lines(of: bytes) {
+            progress(StageProgress(phase: "reading", done: min(end + 1, bytes.count), total: bytes.count, unit: .bytes,
                                    detail: "\(lineNumber) lines"))
-            var lineBytes = Array(line)
-            if lineBytes.last == 0x0D { lineBytes.removeLast() }
             if lineBytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
             do throws(InstructionDataError) {
                 guard String(validating: lineBytes, as: UTF8.self) != nil else { throw .invalidUTF8(path: path, line: lineNumber) }

@@ -26,7 +26,7 @@ public enum LegacyTokenBlobs {
             (try MixingRepository.snapshot(id: id, in: db), try MixingRepository.legacyTokenBlob(id: id, in: db) ?? Data())
         }
         let length = record.packing.sequenceLength
-        guard Snapshot.hex(SHA256.hash(data: blob)) == record.tokensSHA256 else {
+        guard Hex.sha256(blob) == record.tokensSHA256 else {
             throw MixingError.legacyTokensDoNotVerify(snapshot: id, reason: "the blob's SHA-256 is not tokens_sha256 \(record.tokensSHA256)")
         }
         guard blob.count == 4 * record.tokenCount, record.tokenCount % length == 0 else {
@@ -49,7 +49,7 @@ public enum LegacyTokenBlobs {
             let reopened = try SnapshotShards(shards: written.shards, sequenceLength: length, base: shards.databaseDirectory)
             var hasher = SHA256()
             try reopened.forEachTokenChunk { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-            guard written.tokensSHA256 == record.tokensSHA256, Snapshot.hex(hasher.finalize()) == record.tokensSHA256 else {
+            guard written.tokensSHA256 == record.tokensSHA256, Hex.string(hasher.finalize()) == record.tokensSHA256 else {
                 throw MixingError.legacyTokensDoNotVerify(snapshot: id, reason: "the shards written do not read back as tokens_sha256")
             }
             try store.write { db in try MixingRepository.replaceLegacyTokenBlob(id: id, with: written.shards, in: db) }

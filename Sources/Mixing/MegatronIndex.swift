@@ -1,4 +1,5 @@
 import Crypto
+import Store
 
 /// Megatron-LM's MMIDIDX index (megatron/core/datasets/indexed_dataset.py) for a `.bin` of
 /// equal-length sequences, one document each: magic, version 1 (u64), dtype code (u8),
@@ -48,5 +49,5 @@ extension ByteSink {
 final class HashingSink: ByteSink {
     private var hasher = SHA256()
     func append(_ bytes: UnsafeRawBufferPointer) throws { hasher.update(bufferPointer: bytes) }
-    func digest() -> String { Snapshot.hex(hasher.finalize()) }
+    func digest() -> String { Hex.string(hasher.finalize()) }
 }

@@ -144,25 +144,20 @@ public enum MixingRepository {
     public static func candidateReferences(_ c: MixtureComponent, in db: Database) throws -> [ItemReference] {
         switch c.kind {
         case .raw:
-            var sql = "SELECT r.id FROM raw_texts r"
+            // Other stages' rows are read through their published views (migration 0014).
+            var sql = "SELECT id FROM corpus_texts"
             var conditions: [String] = [], arguments: [any DatabaseValueConvertible] = []
-            if let source = c.source {
-                sql += " JOIN sources s ON s.id = r.source_id"
-                conditions.append("s.name = ?"); arguments.append(source)
-            }
-            if let split = c.split { conditions.append("r.split = ?"); arguments.append(split) }
+            if let source = c.source { conditions.append("source = ?"); arguments.append(source) }
+            if let split = c.split { conditions.append("split = ?"); arguments.append(split) }
             if let run = c.excludeAugmentedRun {
-                conditions.append("""
-                    r.id NOT IN (SELECT l.raw_text_id FROM augmented_text_raw_texts l
-                                 JOIN augmented_texts a ON a.id = l.augmented_text_id WHERE a.run_id = ?)
-                    """)
+                conditions.append("id NOT IN (SELECT raw_text_id FROM augmented_raw_texts WHERE run_id = ?)")
                 arguments.append(run)
             }
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-            return try Int64.fetchAll(db, sql: sql + " ORDER BY r.id", arguments: StatementArguments(arguments))
+            return try Int64.fetchAll(db, sql: sql + " ORDER BY id", arguments: StatementArguments(arguments))
                 .map { ItemReference(kind: .raw, refId: $0) }
         case .augmented:
-            var sql = "SELECT id FROM augmented_texts WHERE run_id = ?"
+            var sql = "SELECT id FROM augmented_corpus WHERE run_id = ?"
             var arguments: [any DatabaseValueConvertible] = [c.runId ?? 0]
             if let seed = c.augmentedSeed { sql += " AND seed = ?"; arguments.append(seed) }
             return try Int64.fetchAll(db, sql: sql + " ORDER BY id", arguments: StatementArguments(arguments))
@@ -179,8 +174,8 @@ public enum MixingRepository {
     /// The current text of a snapshot item's row (nil if the row is gone).
     public static func itemText(kind: MixtureComponent.Kind, refId: Int64, in db: Database) throws -> String? {
         switch kind {
-        case .raw: return try String.fetchOne(db.cachedStatement(sql: "SELECT text FROM raw_texts WHERE id = ?"), arguments: [refId])
-        case .augmented: return try String.fetchOne(db.cachedStatement(sql: "SELECT text FROM augmented_texts WHERE id = ?"), arguments: [refId])
+        case .raw: return try String.fetchOne(db.cachedStatement(sql: "SELECT text FROM corpus_texts WHERE id = ?"), arguments: [refId])
+        case .augmented: return try String.fetchOne(db.cachedStatement(sql: "SELECT text FROM augmented_corpus WHERE id = ?"), arguments: [refId])
         case .instructions:
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT instruction, response, context, pairs_json FROM instruction_examples WHERE id = ?"),
                                              arguments: [refId]) else { return nil }

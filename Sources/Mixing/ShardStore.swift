@@ -21,6 +21,12 @@ public struct ShardStore: Sendable {
         }
     }
 
+    /// The shard directory named by `$IPT_SHARD_DIR`, if set (nil: beside the database).
+    public static var environmentDirectory: String? {
+        guard let value = ProcessInfo.processInfo.environment["IPT_SHARD_DIR"], !value.isEmpty else { return nil }
+        return value
+    }
+
     /// The absolute directory of a database file: the base of its relative shard paths.
     public static func databaseDirectory(of databasePath: String) -> String {
         URL(fileURLWithPath: databasePath).standardizedFileURL.deletingLastPathComponent().path

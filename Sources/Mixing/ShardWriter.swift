@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Store
 
 /// Writes a snapshot's packed sequences into shard files as they are produced: at most
 /// `sequencesPerShard` sequences per shard, each shard a Megatron indexed dataset (`.bin` of
@@ -91,7 +92,7 @@ public final class ShardWriter {
     /// Closes the last shard; returns every shard, the token count and the stream's hash.
     public func finish() throws -> Result {
         try closeShard()
-        return Result(shards: shards, tokenCount: tokenCount, tokensSHA256: Snapshot.hex(streamHasher.finalize()))
+        return Result(shards: shards, tokenCount: tokenCount, tokensSHA256: Hex.string(streamHasher.finalize()))
     }
 
     /// Deletes the temporary file of the shard being written. Finished shards are the caller's

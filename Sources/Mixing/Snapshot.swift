@@ -44,29 +44,14 @@ public enum Snapshot {
             if component.ratio < 1 {
                 let take = Int((component.ratio * Double(chosen.count)).rounded())
                 var rng = SeededGenerator(seed: seed, stream: UInt64(position))
-                let picked = shuffled(Array(chosen.indices), using: &rng).prefix(take).sorted()
+                let picked = rng.shuffled(Array(chosen.indices)).prefix(take).sorted()
                 chosen = picked.map { chosen[$0] }
             }
             for _ in 0..<component.repeatCount { items += chosen }
         }
         var rng = SeededGenerator(seed: seed, stream: orderStream)
-        return shuffled(items, using: &rng)
+        return rng.shuffled(items)
     }
-
-    /// Fisher–Yates with our generator (independent of the standard library's algorithm).
-    static func shuffled<T>(_ array: [T], using rng: inout SeededGenerator) -> [T] {
-        var result = array
-        if result.count > 1 {
-            for i in stride(from: result.count - 1, to: 0, by: -1) {
-                result.swapAt(i, Int(rng.next() % UInt64(i + 1)))
-            }
-        }
-        return result
-    }
-
-    static func hex(_ digest: some Sequence<UInt8>) -> String { Hex.string(digest) }
-
-    public static func textSHA256(_ text: String) -> String { hex(SHA256.hash(data: Data(text.utf8))) }
 
     /// The manifest hash: SHA-256 of a canonical text listing format version, tokenizer,
     /// packing and every item in order.
@@ -76,11 +61,11 @@ public enum Snapshot {
         for item in items {
             hasher.update(data: Data("\(item.kind.rawValue) \(item.refId) \(item.sha256)\n".utf8))
         }
-        return hex(hasher.finalize())
+        return Hex.string(hasher.finalize())
     }
 
     static func tokensHash(_ tokens: [Int32]) -> String {
-        tokens.withUnsafeBytes { hex(SHA256.hash(data: $0)) }
+        tokens.withUnsafeBytes { Hex.sha256($0) }
     }
 
     /// Tokenizes and packs the items in memory; returns their snapshot items and the packed
@@ -92,7 +77,7 @@ public enum Snapshot {
         for item in items {
             let ids = try encode(item.text, tokenizer: tokenizer)
             documents.append(ids)
-            snapshotItems.append(SnapshotItem(kind: item.kind, refId: item.refId, sha256: textSHA256(item.text), tokenCount: ids.count))
+            snapshotItems.append(SnapshotItem(kind: item.kind, refId: item.refId, sha256: Hex.sha256(item.text), tokenCount: ids.count))
         }
         return (snapshotItems, packing.pack(documents: documents, bosId: tokenizer.bosId, eosId: tokenizer.eosId))
     }
@@ -151,7 +136,7 @@ public enum Snapshot {
                     }
                     for (reference, text) in zip(chunk, texts) {
                         let ids = try encode(text, tokenizer: tokenizer)
-                        items.append(SnapshotItem(kind: reference.kind, refId: reference.refId, sha256: textSHA256(text), tokenCount: ids.count))
+                        items.append(SnapshotItem(kind: reference.kind, refId: reference.refId, sha256: Hex.sha256(text), tokenCount: ids.count))
                         try stream.append(ids) { sequence in try writer.write(sequence) }
                         packed()
                     }
@@ -233,13 +218,13 @@ public enum Snapshot {
                     hashedBytes(shardsDone: index)
                 }
                 let shard = shards.shards[index]
-                guard hex(hasher.finalize()) == shard.sha256 else {
+                guard Hex.string(hasher.finalize()) == shard.sha256 else {
                     throw MixingError.verificationFailed(snapshot: id, reason: "shard \(shard.binPath(relativeTo: shards.base)) does not match its SHA-256")
                 }
                 let indexPath = shard.indexPath(relativeTo: shards.base)
                 let expected = MegatronIndex.sha256(sequenceCount: shard.tokenCount / record.packing.sequenceLength,
                                                     sequenceLength: record.packing.sequenceLength, dtype: shard.dtype)
-                guard let indexFile = FileManager.default.contents(atPath: indexPath), hex(SHA256.hash(data: indexFile)) == expected else {
+                guard let indexFile = FileManager.default.contents(atPath: indexPath), Hex.sha256(indexFile) == expected else {
                     throw MixingError.verificationFailed(snapshot: id, reason: "shard index \(indexPath) is missing or not the index of its .bin")
                 }
                 hashedBytes(shardsDone: index + 1)
@@ -255,7 +240,7 @@ public enum Snapshot {
                 tokensHashed += chunk.count
                 progress(StageProgress(phase: "hashing tokens", done: tokensHashed, total: shards.tokenCount, unit: .count("tokens")))
             }
-            guard hex(streamHasher.finalize()) == record.tokensSHA256 else {
+            guard Hex.string(streamHasher.finalize()) == record.tokensSHA256 else {
                 throw MixingError.verificationFailed(snapshot: id, reason: "the shards' tokens do not match tokens_sha256")
             }
             // Re-tokenize item by item and compare each packed sequence with the shards, read in order.
@@ -271,7 +256,7 @@ public enum Snapshot {
                 guard let text = try MixingRepository.itemText(kind: item.kind, refId: item.refId, in: db) else {
                     throw MixingError.verificationFailed(snapshot: id, reason: "item \(position) (\(item.kind.rawValue) \(item.refId)) no longer exists")
                 }
-                guard textSHA256(text) == item.sha256 else {
+                guard Hex.sha256(text) == item.sha256 else {
                     throw MixingError.verificationFailed(snapshot: id, reason: "item \(position) (\(item.kind.rawValue) \(item.refId)) changed since the snapshot")
                 }
                 if let tokenizer {

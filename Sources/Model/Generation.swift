@@ -94,32 +94,18 @@ extension DecoderModel {
         /// Fills free slots with waiting prompts and prefills them, packed into shared steps.
         func admit() throws(ModelError) {
             while nextPrompt < prompts.count, running.contains(where: { $0 == nil }) {
-                var tokens: [Int32] = [], slots: [Int] = [], positions: [Int] = []
+                var admitted: [(slot: Int, tokens: [Int32])] = []
                 for slot in 0..<slotCount where running[slot] == nil && nextPrompt < prompts.count {
                     running[slot] = Running(sequence: nextPrompt, length: prompts[nextPrompt].count,
                                             rng: SeededGenerator(seed: parameters.seed, stream: parameters.streams?[nextPrompt] ?? UInt64(nextPrompt)))
-                    for (position, token) in prompts[nextPrompt].enumerated() {
-                        tokens.append(token)
-                        slots.append(slot)
-                        positions.append(position)
-                    }
+                    admitted.append((slot, prompts[nextPrompt]))
                     nextPrompt += 1
                 }
-                var start = 0
-                while start < tokens.count {
-                    let end = min(start + chunk, tokens.count)
-                    // A row needs logits when it is the last prompt token of its sequence.
-                    let lastRows = (start..<end).filter { $0 + 1 == tokens.count || slots[$0 + 1] != slots[$0] }
-                    let logits = try session.step(tokens: Array(tokens[start..<end]), slots: Array(slots[start..<end]),
-                                                  positions: Array(positions[start..<end]), logitRows: lastRows.map { $0 - start })
-                    for (r, row) in lastRows.enumerated() {
-                        let slot = slots[row]
-                        guard var state = running[slot] else { continue }
-                        let token = sampler.pick(from: UnsafeBufferPointer(rebasing: logits[(r * V)..<((r + 1) * V)]), using: &state.rng)
-                        running[slot] = state
-                        if accept(token, slot: slot) { finish(slot: slot) }
-                    }
-                    start = end
+                try session.prefill(admitted) { slot, logits in
+                    guard var state = running[slot] else { return }
+                    let token = sampler.pick(from: logits, using: &state.rng)
+                    running[slot] = state
+                    if accept(token, slot: slot) { finish(slot: slot) }
                 }
             }
         }

@@ -129,6 +129,33 @@ public final class InferenceSession {
         return UnsafeBufferPointer(start: logits.pointer, count: R * V)
     }
 
+    /// Runs whole prompts into the cache from position 0, packed into shared steps of up to
+    /// `maxTokensPerStep` tokens, and hands `next` each prompt's slot with the logits after its
+    /// last token (valid only during the call).
+    ///
+    ///     try session.prefill([(slot: 0, tokens: [0, 5, 9])]) { slot, logits in print(slot, logits.count) }
+    public func prefill(_ prompts: [(slot: Int, tokens: [Int32])], next: (Int, UnsafeBufferPointer<Float>) -> Void) throws(ModelError) {
+        let V = model.config.vocabSize
+        var tokens: [Int32] = [], slots: [Int] = [], positions: [Int] = []
+        for prompt in prompts {
+            tokens += prompt.tokens
+            slots += Array(repeating: prompt.slot, count: prompt.tokens.count)
+            positions += Array(0..<prompt.tokens.count)
+        }
+        var start = 0
+        while start < tokens.count {
+            let end = min(start + maxTokensPerStep, tokens.count)
+            // A row needs logits when it is the last prompt token of its sequence.
+            let lastRows = (start..<end).filter { $0 + 1 == tokens.count || positions[$0 + 1] == 0 }
+            let logits = try step(tokens: Array(tokens[start..<end]), slots: Array(slots[start..<end]),
+                                  positions: Array(positions[start..<end]), logitRows: lastRows.map { $0 - start })
+            for (r, row) in lastRows.enumerated() {
+                next(slots[row], UnsafeBufferPointer(rebasing: logits[(r * V)..<((r + 1) * V)]))
+            }
+            start = end
+        }
+    }
+
     /// attOut[N, Q]: each token's heads attend over its slot's cached positions ≤ its own.
     private func cachedAttention(layer l: Int, q: UnsafeMutablePointer<Float>, slots: [Int], N: Int) {
         let c = model.config

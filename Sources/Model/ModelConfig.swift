@@ -2,14 +2,15 @@ import Foundation
 import JSONLines
 
 /// The hyper-parameters of a Mistral/Llama decoder, read from and written to transformers'
-/// `config.json` (field names as in `MistralConfig` / `LlamaConfig`).
+/// `config.json` (field names as in `MistralConfig` / `LlamaConfig`). `Codable` with the
+/// Swift field names, the form a training run records in `training_runs.config_json`.
 ///
 ///     let config = try ModelConfig.load(path: "models/tiny/config.json")
 ///     print(config.hiddenSize, config.headDim, config.parameterCount)
 ///     try config.write(path: "out/config.json")
-public struct ModelConfig: Equatable, Sendable {
+public struct ModelConfig: Codable, Equatable, Sendable {
     /// Which transformers class the checkpoint is for; both share the same tensors.
-    public enum Architecture: String, Sendable {
+    public enum Architecture: String, Codable, Sendable {
         case mistral = "MistralForCausalLM"
         case llama = "LlamaForCausalLM"
 
@@ -34,6 +35,11 @@ public struct ModelConfig: Equatable, Sendable {
     public var eosTokenIds: [Int] = [1]
     /// The dtype the checkpoint declares; we always compute and write float32.
     public var torchDtype: String = "float32"
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case architecture, vocabSize, hiddenSize, intermediateSize, layerCount, headCount, kvHeadCount, headDim, rmsNormEps
+        case ropeTheta, maxPositions, tieWordEmbeddings, slidingWindow, bosTokenId, eosTokenIds, torchDtype
+    }
 
     public init(
         architecture: Architecture = .mistral, vocabSize: Int, hiddenSize: Int, intermediateSize: Int,
@@ -263,7 +269,8 @@ public struct ModelConfig: Equatable, Sendable {
             o.member("num_key_value_heads") { $0.integer(kvHeadCount) }
             o.member("head_dim") { $0.integer(headDim) }
             o.member("hidden_act") { $0.string("silu") }
-            o.member("rms_norm_eps") { $0.double(Double(rmsNormEps)) }
+            // The Float's shortest decimal (1e-06), not its widened binary value (9.99999997e-07).
+            o.member("rms_norm_eps") { $0.double(Double(rmsNormEps.description) ?? Double(rmsNormEps)) }
             o.member("rope_theta") { $0.double(ropeTheta) }
             o.member("rope_parameters") { json in
                 json.object { r in

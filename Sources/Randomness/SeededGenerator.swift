@@ -56,6 +56,22 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable, Codab
         elements[Int(next() % UInt64(elements.count))]
     }
 
+    /// `elements` in an order drawn by Fisher–Yates from the last position down, with this
+    /// generator's own bits: the standard library's `shuffled(using:)` may change its algorithm
+    /// between releases, and every recorded order must replay.
+    ///
+    ///     var rng = SeededGenerator(seed: 7)
+    ///     let order = rng.shuffled(Array(0..<5))
+    public mutating func shuffled<T>(_ elements: [T]) -> [T] {
+        var result = elements
+        if result.count > 1 {
+            for i in stride(from: result.count - 1, to: 0, by: -1) {
+                result.swapAt(i, Int(next() % UInt64(i + 1)))
+            }
+        }
+        return result
+    }
+
     /// An index chosen with probability proportional to `weights`.
     public mutating func pickIndex(weights: [Double]) -> Int {
         let total = weights.reduce(0, +)

@@ -17,8 +17,9 @@ public final class Store: Sendable {
 
     public let path: String
     public let mode: Mode
-    /// The single connection; GRDB serializes access to it.
-    public let queue: DatabaseQueue
+    /// The single connection; GRDB serializes access to it. Private: every read and write goes
+    /// through `read`, `write` or one of the narrow methods below.
+    private let queue: DatabaseQueue
 
     private init(path: String, mode: Mode, queue: DatabaseQueue) {
         self.path = path
@@ -73,6 +74,25 @@ public final class Store: Sendable {
     /// Runs `body` in one write transaction: all of it commits, or none of it does.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         try queue.write(body)
+    }
+
+    /// Runs `body` in one immediate transaction: the write lock is taken before anything is
+    /// read, so two writers never both act on the same read (a queue's claim, a round's creation).
+    public func writeImmediately<T>(_ body: (Database) throws -> T) throws -> T {
+        try queue.writeWithoutTransaction { db in
+            var value: T?
+            try db.inTransaction(.immediate) {
+                value = try body(db)
+                return .commit
+            }
+            guard let value else { throw StoreError.sqlError("an immediate transaction ended without its value") }
+            return value
+        }
+    }
+
+    /// Writes a consistent copy of the whole database to a new file (`VACUUM INTO`).
+    public func copy(to path: String) throws {
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [path]) }
     }
 
     /// `PRAGMA integrity_check`'s answer: `["ok"]` for a sound database.

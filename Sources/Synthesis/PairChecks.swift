@@ -47,7 +47,7 @@ extension SynthesisRepository {
             SELECT p.id, r.external_id, p.question, p.answer
             FROM instruction_pairs p
             JOIN synth_requests q ON q.id = p.request_id
-            JOIN raw_texts r ON r.id = p.raw_text_id
+            JOIN corpus_texts r ON r.id = p.raw_text_id
             WHERE q.run_id = ?
             ORDER BY p.id
             """, arguments: [runId]).map { row in

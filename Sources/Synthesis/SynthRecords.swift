@@ -123,6 +123,8 @@ public enum SynthesisError: Error, Sendable, Equatable {
     case runFailed(Int64, requests: Int, lastError: String?)
     /// A worker built with settings out of range (the CLI checks its flags before this).
     case invalidWorkerSettings(String)
+    /// A line of `ipt synth parse`'s standard input that is not `{"output": "…"}`.
+    case invalidParseInput(line: Int, message: String)
 }
 
 extension SynthesisError: LocalizedError {
@@ -144,6 +146,8 @@ extension SynthesisError: LocalizedError {
             return "synthesis run \(id) failed: all \(requests) requests failed\(lastError.map { " (most often: \($0))" } ?? ""); check the backend, then start a new run"
         case let .invalidWorkerSettings(message):
             return "synthesis worker: \(message); pass values in range"
+        case let .invalidParseInput(line, message):
+            return "line \(line) of standard input: \(message)"
         }
     }
 }

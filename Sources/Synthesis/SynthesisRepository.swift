@@ -1,4 +1,5 @@
 import Foundation
+import Corpus
 import GRDB
 import JSONLines
 
@@ -18,10 +19,8 @@ public enum SynthesisRepository {
     public static func createRun(_ setup: SynthRunSetup, in db: Database) throws -> Int64 {
         var sourceId: Int64?
         if let source = setup.source {
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE name = ?", arguments: [source]) else {
-                throw SynthesisError.unknownSource(source)
-            }
-            sourceId = id
+            guard let found = try CorpusRepository.existingSource(named: source, in: db) else { throw SynthesisError.unknownSource(source) }
+            sourceId = found.id
         }
         try db.execute(sql: """
             INSERT INTO synth_runs (backend, backend_reference, model, rounds, max_model_len, max_new_tokens,
@@ -34,7 +33,7 @@ public enum SynthesisRepository {
         try db.execute(sql: """
             INSERT INTO synth_run_texts (run_id, ordinal, raw_text_id)
             SELECT ?, row_number() OVER (ORDER BY id) - 1, id FROM (
-                SELECT id FROM raw_texts WHERE (? IS NULL OR source_id = ?) ORDER BY id LIMIT ?)
+                SELECT id FROM corpus_texts WHERE (? IS NULL OR source_id = ?) ORDER BY id LIMIT ?)
             """, arguments: [runId, sourceId, sourceId, setup.textLimit ?? -1])
         let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM synth_run_texts WHERE run_id = ?", arguments: [runId]) ?? 0
         guard total > 0 else { throw SynthesisError.noTexts(source: setup.source) }
@@ -98,7 +97,7 @@ public enum SynthesisRepository {
         let range = run.split.range(of: round)
         guard !range.isEmpty else { return }
         let texts = try Row.fetchAll(db, sql: """
-            SELECT t.ordinal, t.raw_text_id, r.text FROM synth_run_texts t JOIN raw_texts r ON r.id = t.raw_text_id
+            SELECT t.ordinal, t.raw_text_id, r.text FROM synth_run_texts t JOIN corpus_texts r ON r.id = t.raw_text_id
             WHERE t.run_id = ? AND t.ordinal >= ? AND t.ordinal < ? ORDER BY t.ordinal
             """, arguments: [run.id, range.lowerBound, range.upperBound])
         let insertRequest = try db.cachedStatement(sql: """
@@ -128,7 +127,7 @@ public enum SynthesisRepository {
         while currentRound >= 0 {
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT q.id, r.text, l.inherits_from_previous FROM synth_requests q
-                JOIN raw_texts r ON r.id = q.raw_text_id
+                JOIN corpus_texts r ON r.id = q.raw_text_id
                 LEFT JOIN synth_chain_links l ON l.request_id = q.id
                 WHERE q.run_id = ? AND q.round = ? AND q.position = ?
                 """, arguments: [runId, currentRound, position]) else { break }
@@ -303,16 +302,43 @@ public enum SynthesisRepository {
     // MARK: - Export
 
     /// Every pair of a run in request order, with its provenance.
-    public static func forEachPair(run runId: Int64, in db: Database, _ body: (Row) throws -> Void) throws {
+    private static func forEachPair(run runId: Int64, in db: Database, _ body: (Row) throws -> Void) throws {
         _ = try run(runId, in: db)
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT p.id AS pair_id, p.request_id, p.raw_text_id, t.external_id, q.round, q.position AS chain,
                    p.position, p.kind, p.question, p.answer, p.stem, p.options, p.chain_of_thought, p.final_answer
             FROM instruction_pairs p
             JOIN synth_requests q ON q.id = p.request_id
-            JOIN raw_texts t ON t.id = p.raw_text_id
+            JOIN corpus_texts t ON t.id = p.raw_text_id
             WHERE q.run_id = ? ORDER BY q.round, q.position, p.position
             """, arguments: [runId])
         while let row = try cursor.next() { try body(row) }
+    }
+
+    /// Writes every pair of a run as one JSONL line with its provenance (pair_id, request_id,
+    /// raw_text_id, external_id, round, chain, position, kind, question, answer, stem, options,
+    /// chain_of_thought, final_answer); returns how many.
+    ///
+    ///     let count = try store.read { db in try SynthesisRepository.exportPairs(run: 1, to: output, in: db) }
+    @discardableResult
+    public static func exportPairs(run runId: Int64, to output: LineWriter, in db: Database) throws -> Int {
+        var count = 0
+        try forEachPair(run: runId, in: db) { row in
+            var line = JSONWriter()
+            line.object { o in
+                for column in ["pair_id", "request_id", "raw_text_id", "round", "chain", "position"] {
+                    o.member(column) { $0.integer(row[column] as Int64) }
+                }
+                for column in ["external_id", "kind", "question", "answer", "stem", "chain_of_thought", "final_answer"] {
+                    o.member(column) { json in if let text: String = row[column] { json.string(text) } else { json.null() } }
+                }
+                o.member("options") { json in
+                    if let text: String = row["options"], let value = try? JSONParser.parse(text) { json.value(value) } else { json.null() }
+                }
+            }
+            try output.write(line: line.bytes)
+            count += 1
+        }
+        return count
     }
 }

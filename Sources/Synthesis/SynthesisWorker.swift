@@ -10,7 +10,7 @@ import Store
 ///
 ///     let worker = SynthesisWorker(store: store, run: runId, synthesizer: ReadingComprehensionMiner())
 ///     let summary = try worker.work { progress in print(progress.requestsDone) }
-public final class SynthesisWorker: @unchecked Sendable {
+public struct SynthesisWorker: Sendable {
     public struct Summary: Sendable, Equatable {
         public var requestsCompleted = 0
         public var requestsFailed = 0
@@ -22,15 +22,15 @@ public final class SynthesisWorker: @unchecked Sendable {
     public let runId: Int64
     public let synthesizer: any Synthesizer
     public let owner: String
-    public var batchSize: Int
+    public let batchSize: Int
     /// Within `leaseSecondsRange`: the renewal timer cannot be scheduled centuries ahead, and a
     /// dead worker's requests must come back within a day.
-    public var leaseSeconds: Double
+    public let leaseSeconds: Double
     public static let leaseSecondsRange: ClosedRange<Double> = 0.1...86_400
     /// How long to wait before looking again when other workers hold every remaining lease.
-    public var pollSeconds: Double = 0.5
+    public let pollSeconds = 0.5
     /// Least time between two progress reports (each one counts the run's requests and pairs).
-    public var progressInterval: Double = 0.25
+    public let progressInterval = 0.25
 
     public init(store: Store, run runId: Int64, synthesizer: any Synthesizer, owner: String? = nil,
                 batchSize: Int = 32, leaseSeconds: Double = 120) {
@@ -54,7 +54,7 @@ public final class SynthesisWorker: @unchecked Sendable {
         var summary = Summary()
         let parameters = try store.read { db in try SynthesisRepository.run(runId, in: db).parameters }
         while true {
-            let batch: [LeasedRequest]? = try store.immediate(run: runId) { db in
+            let batch: [LeasedRequest]? = try store.writeImmediately { db in
                 if try SynthesisRepository.advance(run: self.runId, in: db) == .done { return nil }
                 return try SynthesisRepository.claim(run: self.runId, owner: self.owner, batchSize: self.batchSize,
                                                      leaseSeconds: self.leaseSeconds, now: Date().timeIntervalSince1970, in: db)
@@ -66,7 +66,7 @@ public final class SynthesisWorker: @unchecked Sendable {
                 continue
             }
             let outcomes = try completeRenewingLeases(batch, parameters: parameters)
-            let written = try store.immediate(run: runId) { db in try SynthesisRepository.record(outcomes, owner: self.owner, in: db) }
+            let written = try store.writeImmediately { db in try SynthesisRepository.record(outcomes, owner: self.owner, in: db) }
             summary.pairsWritten += written
             for outcome in outcomes {
                 if case .success = outcome.result { summary.requestsCompleted += 1 } else { summary.requestsFailed += 1 }

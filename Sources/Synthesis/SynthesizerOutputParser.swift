@@ -1,3 +1,5 @@
+import JSONLines
+
 /// Takes the pairs out of a synthesizer's raw output exactly as the reference parser does:
 /// split on `</END>`; if the output does not end with `</END>` the last piece is unfinished and
 /// dropped; a piece counts only if it holds exactly one `<ANS>`, its question part (trimmed)
@@ -94,5 +96,36 @@ public enum PythonString {
     private static func matches(_ bytes: [UInt8], at index: Int, _ needle: [UInt8]) -> Bool {
         for offset in 0..<needle.count where bytes[index + offset] != needle[offset] { return false }
         return true
+    }
+}
+
+extension SynthesizerOutputParser {
+    /// `ipt synth parse`'s answer to one line `{"output": "…"}` of standard input: the line
+    /// `{"pairs": [{"Q": …, "A": …}]}`, or nil for a blank line.
+    ///
+    ///     try SynthesizerOutputParser.pairsLine(#"{"output": "<QUE> Q? <ANS> A. </END>"}"#, lineNumber: 1)
+    ///     // {"pairs":[{"Q":"Q?","A":"A."}]}
+    public static func pairsLine(_ line: String, lineNumber: Int) throws(SynthesisError) -> String? {
+        if line.isEmpty { return nil }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(line)
+        } catch {
+            throw .invalidParseInput(line: lineNumber, message: "not JSON (\(error.message) at byte \(error.offset))")
+        }
+        guard let output = value["output"]?.stringValue else {
+            throw .invalidParseInput(line: lineNumber, message: "expected a string in field \"output\", as in {\"output\": \"<QUE> ... </END>\"}")
+        }
+        var writer = JSONWriter()
+        writer.object { o in
+            o.member("pairs") { json in
+                json.array { array in
+                    for pair in parse(output) {
+                        array.element { $0.object { p in p.member("Q") { $0.string(pair.question) }; p.member("A") { $0.string(pair.answer) } } }
+                    }
+                }
+            }
+        }
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 }

@@ -95,3 +95,19 @@ public enum Templify {
         }
     }
 }
+
+extension Templify.Summary {
+    /// What `ipt templify` prints: texts written and kept, modes, templates loaded.
+    public var lines: [String] {
+        let modeList = modes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        return ["run \(run), seed \(seed): \(chains) chains → \(written) texts written, \(kept) kept" + (replaced > 0 ? ", \(replaced) replaced" : ""),
+                "modes: \(modeList.isEmpty ? "none" : modeList); inverted \(inverted)"]
+            + (templatesAdded > 0 ? ["templates loaded: \(templatesAdded) new"] : [])
+    }
+
+    /// The speed line for standard error.
+    public var speed: String {
+        String(format: "templify: %.2f s, %.0f texts/s, %.1f MB/s of text", seconds, Double(chains) / max(seconds, 1e-9),
+               Double(characters) / 1e6 / max(seconds, 1e-9))
+    }
+}

@@ -58,17 +58,10 @@ public enum TemplifyRenderer {
         Int(generator.next() % UInt64(count))
     }
 
-    /// Fisher–Yates over the options, except that "none of the above" options keep their place
-    /// at the end.
+    /// The options shuffled, except that "none of the above" options keep their place at the end.
     static func shuffledOrder(of options: [String], using generator: inout SeededGenerator) -> [Int] {
         let pinned = options.indices.filter { isNoneOfTheAbove(options[$0]) && $0 >= options.count - 1 }
-        var order = options.indices.filter { !pinned.contains($0) }
-        if order.count > 1 {
-            for index in stride(from: order.count - 1, to: 0, by: -1) {
-                order.swapAt(index, below(index + 1, using: &generator))
-            }
-        }
-        return order + pinned
+        return generator.shuffled(options.indices.filter { !pinned.contains($0) }) + pinned
     }
 
     public static func isNoneOfTheAbove(_ option: String) -> Bool {

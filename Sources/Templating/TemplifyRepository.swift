@@ -1,11 +1,11 @@
 import Crypto
 import Foundation
 import GRDB
+import Store
 import Synthesis
 
-/// The only place `augmented_texts` and `augmented_text_raw_texts` are read and written, and
-/// where templify reads a run's chains from the synthesis tables. Functions run inside the
-/// caller's transaction.
+/// The only place `augmented_texts` and `augmented_text_raw_texts` are read and written; a
+/// run's chains come from `SynthesisRepository`. Functions run inside the caller's transaction.
 ///
 ///     let chains = try store.read { db in try TemplifyRepository.chains(run: 1, in: db) }
 ///     let row = try store.read { db in try TemplifyRepository.augmentedText(id: 5, in: db) }
@@ -19,37 +19,9 @@ public enum TemplifyRepository {
     /// are left out (their raw texts stay raw). Only ids: a run of millions of texts fits.
     public static func chainRequestIds(run runId: Int64, in db: Database) throws -> [[Int64]] {
         _ = try SynthesisRepository.run(runId, in: db)
-        let open = try Int.fetchOne(db, sql: """
-            SELECT count(*) FROM synth_requests WHERE run_id = ? AND status IN ('pending', 'leased')
-            """, arguments: [runId]) ?? 0
-        let waiting = try Int.fetchOne(db, sql: """
-            SELECT texts_total - (SELECT count(*) FROM synth_requests WHERE run_id = ?) FROM synth_runs WHERE id = ?
-            """, arguments: [runId, runId]) ?? 0
-        guard open + waiting == 0 else { throw TemplateError.unfinishedRun(run: runId, open: open + waiting) }
-
-        let order = try Int64.fetchAll(db, sql: """
-            SELECT id FROM synth_requests WHERE run_id = ? AND status = 'done' ORDER BY round, position
-            """, arguments: [runId])
-        let done = Set(order)
-        var next: [Int64: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT l.previous_request_id, l.request_id FROM synth_chain_links l JOIN synth_requests q ON q.id = l.request_id
-            WHERE q.run_id = ? AND l.inherits_from_previous = 1
-            """, arguments: [runId]) {
-            next[row["previous_request_id"]] = row["request_id"]
-        }
-        let continuations = Set(next.values)
-        var chains: [[Int64]] = []
-        for head in order where !continuations.contains(head) {
-            var chain: [Int64] = []
-            var current: Int64? = head
-            while let id = current, done.contains(id) {
-                chain.append(id)
-                current = next[id]
-            }
-            chains.append(chain)
-        }
-        return chains
+        let open = try SynthesisRepository.openRequests(run: runId, in: db)
+        guard open == 0 else { throw TemplateError.unfinishedRun(run: runId, open: open) }
+        return try SynthesisRepository.chainRequestIds(run: runId, in: db)
     }
 
     /// The chains of a finished run with their texts and pairs, all in memory (templify itself
@@ -69,25 +41,12 @@ public enum TemplifyRepository {
         }
     }
 
-    /// Raw text and pairs (in output order) of each request, 500 requests per query.
+    /// Raw text and pairs (in output order) of each request, as synthesis stored them.
     static func entries(requestIds: [Int64], in db: Database) throws -> [Int64: TemplifyEntry] {
-        var entries: [Int64: TemplifyEntry] = [:]
-        for start in stride(from: 0, to: requestIds.count, by: 500) {
-            let batch = Array(requestIds[start..<min(start + 500, requestIds.count)])
-            let marks = databaseQuestionMarks(count: batch.count)
-            for row in try Row.fetchAll(db, sql: """
-                SELECT q.id, q.raw_text_id, r.text FROM synth_requests q JOIN raw_texts r ON r.id = q.raw_text_id WHERE q.id IN (\(marks))
-                """, arguments: StatementArguments(batch)) {
-                let id: Int64 = row["id"]
-                entries[id] = TemplifyEntry(requestId: id, rawTextId: row["raw_text_id"], text: row["text"], pairs: [])
-            }
-            for row in try Row.fetchAll(db, sql: """
-                SELECT id, request_id, question, answer FROM instruction_pairs WHERE request_id IN (\(marks)) ORDER BY request_id, position
-                """, arguments: StatementArguments(batch)) {
-                entries[row["request_id"]]?.pairs.append(TemplifyPair(id: row["id"], pair: QAPair(question: row["question"], answer: row["answer"])))
-            }
+        try SynthesisRepository.entries(requestIds: requestIds, in: db).mapValues { entry in
+            TemplifyEntry(requestId: entry.requestId, rawTextId: entry.rawTextId, text: entry.text,
+                          pairs: entry.pairs.map { TemplifyPair(id: $0.id, pair: $0.pair) })
         }
-        return entries
     }
 
     // MARK: - Writing
@@ -194,5 +153,71 @@ public enum TemplifyRepository {
             SELECT * FROM augmented_texts WHERE run_id = ? AND (? IS NULL OR seed = ?) ORDER BY id
             """, arguments: [runId, seed, seed])
         while let row = try cursor.next() { try body(row) }
+    }
+}
+
+/// Where a stored augmented text came from — its raw texts in order, the pairs it formats,
+/// the templates it used — and whether its row still rebuilds it, as `ipt templify show` prints.
+///
+///     let lineage = try TemplifyRepository.lineage(of: try TemplifyRepository.augmentedText(id: 17, in: db), in: db)
+///     print(lineage.rebuildsIdentically, lineage.rawTexts.map(\.id))
+///     print(lineage.report)
+public struct AugmentedTextLineage {
+    public var row: AugmentedText
+    public var rebuildsIdentically: Bool
+    public var rawTexts: [(position: Int, id: Int64, externalId: String?, charCount: Int, text: String)]
+    public var pairs: [(id: Int64, rawTextId: Int64, kind: String, question: String, answer: String)]
+    public var templates: [Template]
+
+    /// The row, its frame, the rebuild check, three tables (raw texts, pairs, templates), the
+    /// option orders and the text.
+    public var report: String {
+        let frame = [row.inverted ? "inverted" : nil, row.bareText ? "bare text" : nil, row.noHeader ? "no header" : nil,
+                     row.hiddenOptions ? "options hidden" : nil].compactMap { $0 }
+        var rawTable = TextTable(columns: ["position", "raw_text_id", "external_id", "chars", "start"])
+        for raw in rawTexts { rawTable.append([String(raw.position), String(raw.id), raw.externalId ?? "", String(raw.charCount), oneLine(raw.text)]) }
+        var pairTable = TextTable(columns: ["pair_id", "raw_text_id", "kind", "question", "answer"])
+        for pair in pairs { pairTable.append([String(pair.id), String(pair.rawTextId), pair.kind, oneLine(pair.question), oneLine(pair.answer)]) }
+        var templateTable = TextTable(columns: ["id", "family", "name", "version"])
+        for template in templates { templateTable.append([String(template.id), template.family.rawValue, template.name, String(template.version)]) }
+        return """
+            augmented text \(row.id): run \(row.runId), seed \(row.seed), chain of request \(row.firstRequestId), part \(row.part)
+            mode: \(row.mode)\(frame.isEmpty ? "" : ", " + frame.joined(separator: ", ")); \(row.text.utf8.count) bytes
+            rebuild from row: \(rebuildsIdentically ? "identical" : "DIFFERENT (the row, its pairs or templates changed)")
+
+            raw texts:
+            \(rawTable.render())
+
+            pairs:
+            \(pairTable.render())
+
+            templates (in order of use):
+            \(templateTable.render())
+
+            option orders: \(row.optionOrders)
+
+            text:
+            \(row.text)
+            """
+    }
+}
+
+extension TemplifyRepository {
+    public static func lineage(of row: AugmentedText, in db: Database) throws -> AugmentedTextLineage {
+        // A row whose pairs changed so that it no longer renders as one text cannot match.
+        var rebuiltText: String?
+        do { rebuiltText = try rebuild(row, in: db).text } catch TemplateError.rebuildMismatch { rebuiltText = nil }
+        let rawTexts = try Row.fetchAll(db, sql: """
+            SELECT l.position, r.id, r.external_id, r.char_count, r.text FROM augmented_text_raw_texts l
+            JOIN corpus_texts r ON r.id = l.raw_text_id WHERE l.augmented_text_id = ? ORDER BY l.position
+            """, arguments: [row.id]).map { (position: $0["position"] as Int, id: $0["id"] as Int64, externalId: $0["external_id"] as String?,
+                                             charCount: $0["char_count"] as Int, text: $0["text"] as String) }
+        let pairIds = row.pairIdList ?? []
+        let stored = try SynthesisRepository.pairs(ids: pairIds, in: db)
+        let pairs = pairIds.compactMap { id in stored[id].map { (id: id, rawTextId: $0.rawTextId, kind: $0.kind, question: $0.question, answer: $0.answer) } }
+        let templateIds = row.templateIdList ?? []
+        let catalog = try TemplateRepository.catalog(ids: templateIds, in: db)
+        return AugmentedTextLineage(row: row, rebuildsIdentically: rebuiltText == row.text, rawTexts: rawTexts, pairs: pairs,
+                                    templates: templateIds.compactMap(catalog.template(id:)))
     }
 }

@@ -73,12 +73,13 @@ struct BPEMerger {
         var next = [Int](1...n)
         next[n - 1] = -1
         var alive = [Bool](repeating: true, count: n)
-        var heap = MinHeap()
+        var heap = Heap<RankedMerge>()
         for p in 0..<(n - 1) {
             let (rank, id) = lookup(symbols[p], symbols[p + 1], merges)
-            if rank != UInt32.max { heap.push(UInt64(rank) << 32 | UInt64(p), id) }
+            if rank != UInt32.max { heap.push(RankedMerge(key: UInt64(rank) << 32 | UInt64(p), symbol: id)) }
         }
-        while let (key, id) = heap.pop() {
+        while let merge = heap.pop() {
+            let (key, id) = (merge.key, merge.symbol)
             let p = Int(truncatingIfNeeded: key & 0xFFFF_FFFF)
             guard alive[p], next[p] >= 0 else { continue }
             let q = next[p]
@@ -90,11 +91,11 @@ struct BPEMerger {
             if next[q] >= 0 { previous[next[q]] = p }
             if previous[p] >= 0 {
                 let (r, i) = lookup(symbols[previous[p]], symbols[p], merges)
-                if r != UInt32.max { heap.push(UInt64(r) << 32 | UInt64(previous[p]), i) }
+                if r != UInt32.max { heap.push(RankedMerge(key: UInt64(r) << 32 | UInt64(previous[p]), symbol: i)) }
             }
             if next[p] >= 0 {
                 let (r, i) = lookup(symbols[p], symbols[next[p]], merges)
-                if r != UInt32.max { heap.push(UInt64(r) << 32 | UInt64(p), i) }
+                if r != UInt32.max { heap.push(RankedMerge(key: UInt64(r) << 32 | UInt64(p), symbol: i)) }
             }
         }
         var result: [UInt32] = []
@@ -107,46 +108,12 @@ struct BPEMerger {
     }
 }
 
-/// A binary min-heap of (key, payload) pairs ordered by key.
-struct MinHeap {
-    private var keys: [UInt64] = []
-    private var payloads: [UInt32] = []
+/// A merge waiting in `mergeWithHeap`'s heap: its rank and position packed into `key` (lowest
+/// first), and the symbol it makes.
+struct RankedMerge: HeapOrdered {
+    var key: UInt64
+    var symbol: UInt32
 
-    var isEmpty: Bool { keys.isEmpty }
-
-    mutating func push(_ key: UInt64, _ payload: UInt32) {
-        keys.append(key)
-        payloads.append(payload)
-        var child = keys.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            if keys[parent] <= keys[child] { break }
-            keys.swapAt(parent, child)
-            payloads.swapAt(parent, child)
-            child = parent
-        }
-    }
-
-    mutating func pop() -> (UInt64, UInt32)? {
-        guard let top = keys.first else { return nil }
-        let payload = payloads[0]
-        let lastKey = keys.removeLast()
-        let lastPayload = payloads.removeLast()
-        if !keys.isEmpty {
-            keys[0] = lastKey
-            payloads[0] = lastPayload
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1
-                if left >= keys.count { break }
-                var smallest = left
-                if left + 1 < keys.count && keys[left + 1] < keys[left] { smallest = left + 1 }
-                if keys[parent] <= keys[smallest] { break }
-                keys.swapAt(parent, smallest)
-                payloads.swapAt(parent, smallest)
-                parent = smallest
-            }
-        }
-        return (top, payload)
-    }
+    @inline(__always)
+    func comesBefore(_ other: RankedMerge) -> Bool { key < other.key }
 }

@@ -27,14 +27,14 @@ public struct BPETrainer: Sendable {
     public var minimumVocabularySize: Int { Set(specialTokens).union((0..<256).map { String(Character(ByteLevelAlphabet.character(for: UInt8($0)))) }).count }
 
     /// A candidate merge in the heap; `count` may be stale and is checked when popped.
-    private struct Candidate {
+    private struct Candidate: HeapOrdered {
         var count: Int64
         var pair: UInt64
         var positions: Int32
 
         /// Heap order: more frequent first, then the smaller pair.
         @inline(__always)
-        func outranks(_ other: Candidate) -> Bool {
+        func comesBefore(_ other: Candidate) -> Bool {
             count != other.count ? count > other.count : pair < other.pair
         }
     }
@@ -86,7 +86,7 @@ public struct BPETrainer: Sendable {
         // 3. Initial pair counts and where each pair occurs.
         var pairCounts = PairMap<Int64>(capacity: 1 << 16)
         var positionLists: [[Int32]] = []
-        var heap: [Candidate] = []
+        var heap = Heap<Candidate>()
         do {
             var listOfPair = PairMap<Int32>(capacity: 1 << 16)
             var pairs: [UInt64] = []
@@ -107,7 +107,7 @@ public struct BPETrainer: Sendable {
             }
             for (index, pair) in pairs.enumerated() {
                 let count = pairCounts[pair] ?? 0
-                if count > 0 { heapPush(&heap, Candidate(count: count, pair: pair, positions: Int32(index))) }
+                if count > 0 { heap.push(Candidate(count: count, pair: pair, positions: Int32(index))) }
             }
         }
 
@@ -116,11 +116,11 @@ public struct BPETrainer: Sendable {
         var tokenCount = tokenBytes.count
         let mergesWanted = max(vocabularySize - tokenCount, 0)
         progress(StageProgress(phase: "merging", done: 0, total: mergesWanted, unit: .count("merges")))
-        while tokenCount < vocabularySize, var top = heapPop(&heap) {
+        while tokenCount < vocabularySize, var top = heap.pop() {
             let current = pairCounts[top.pair] ?? 0
             if top.count != current {
                 top.count = current
-                heapPush(&heap, top)
+                heap.push(top)
                 continue
             }
             if top.count < 1 || minimumFrequency > top.count { break }
@@ -191,7 +191,7 @@ public struct BPETrainer: Sendable {
             for (index, pair) in newPairKeys.enumerated() {
                 let count = pairCounts[pair] ?? 0
                 guard count > 0 else { continue }
-                heapPush(&heap, Candidate(count: count, pair: pair, positions: Int32(positionLists.count)))
+                heap.push(Candidate(count: count, pair: pair, positions: Int32(positionLists.count)))
                 positionLists.append(newLists[index])
             }
         }
@@ -214,35 +214,5 @@ public struct BPETrainer: Sendable {
             merges: finalMerges.map { (strings[Int($0.0)], strings[Int($0.1)]) },
             addedTokens: added,
             preTokenizer: .byteLevel(addPrefixSpace: false, useRegex: true), decoder: .byteLevel)
-    }
-
-    private func heapPush(_ heap: inout [Candidate], _ candidate: Candidate) {
-        heap.append(candidate)
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard heap[child].outranks(heap[parent]) else { break }
-            heap.swapAt(parent, child)
-            child = parent
-        }
-    }
-
-    private func heapPop(_ heap: inout [Candidate]) -> Candidate? {
-        guard let top = heap.first else { return nil }
-        let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1
-                if left >= heap.count { break }
-                var best = left
-                if left + 1 < heap.count && heap[left + 1].outranks(heap[left]) { best = left + 1 }
-                guard heap[best].outranks(heap[parent]) else { break }
-                heap.swapAt(parent, best)
-                parent = best
-            }
-        }
-        return top
     }
 }

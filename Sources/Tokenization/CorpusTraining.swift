@@ -41,3 +41,24 @@ public enum CorpusTraining {
         return (tokenizer, TokenizerRepository.Training(source: source, split: split?.rawValue, texts: texts, bytes: bytes))
     }
 }
+
+extension CorpusTraining {
+    /// `ipt tokenizer train`: refuses a name already taken or an unknown source before reading
+    /// anything, trains, stores the tokenizer under `name` and returns its row and the tokenizer.
+    ///
+    ///     let (record, tokenizer, training) = try CorpusTraining.trainAndStore(
+    ///         store: store, name: "man-8k", source: nil, split: nil, trainer: BPETrainer(vocabularySize: 8192))
+    public static func trainAndStore(store: Store, name: String, source: String?, split: Split?, trainer: BPETrainer,
+                                     progress: ProgressHandler = { _ in }) throws -> (TokenizerRecord, Tokenizer, TokenizerRepository.Training) {
+        if try store.read({ db in try TokenizerRepository.tokenizer(named: name, in: db) }) != nil {
+            throw TokenizerError.duplicateName(name)
+        }
+        if let source, try store.read({ db in try CorpusRepository.existingSource(named: source, in: db) }) == nil {
+            throw CorpusError.unknownSource(source)
+        }
+        let (tokenizer, training) = try train(store: store, source: source, split: split, trainer: trainer, progress: progress)
+        let json = try tokenizer.jsonText()
+        let record = try store.write { db in try TokenizerRepository.insert(name: name, json: json, origin: .trained, training: training, in: db) }
+        return (record, tokenizer, training)
+    }
+}

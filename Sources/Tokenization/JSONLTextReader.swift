@@ -12,8 +12,10 @@ public final class JSONLTextReader {
     private let descriptor: Int32
     private let ownsDescriptor: Bool
     private var buffer = [UInt8](repeating: 0, count: 1 << 20)
-    private var pending: [UInt8] = []
-    private var pendingStart = 0
+    private var splitter = LineSplitter()
+    /// Lines split from the last chunk read, not yet returned.
+    private var ready: [[UInt8]] = []
+    private var readyStart = 0
     private var atEnd = false
     public private(set) var lineNumber = 0
     private let field: String
@@ -79,31 +81,26 @@ public final class JSONLTextReader {
     }
 
     private func nextLine() throws -> [UInt8]? {
-        while true {
-            if let newline = pending[pendingStart...].firstIndex(of: 0x0A) {
-                var line = Array(pending[pendingStart..<newline])
-                pendingStart = newline + 1
-                if line.last == 0x0D { line.removeLast() }
-                lineNumber += 1
-                return line
-            }
-            if atEnd {
-                guard pendingStart < pending.count else { return nil }
-                let line = Array(pending[pendingStart...])
-                pendingStart = pending.count
-                lineNumber += 1
-                return line
-            }
-            if pendingStart > 0 {
-                pending.removeFirst(pendingStart)
-                pendingStart = 0
-            }
+        while readyStart == ready.count {
+            if atEnd { return nil }
+            ready.removeAll(keepingCapacity: true)
+            readyStart = 0
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw TokenizerError.invalidInputLine(origin: origin, line: lineNumber + 1, message: "read failed: \(String(cString: strerror(errno)))")
             }
-            if count == 0 { atEnd = true } else { pending.append(contentsOf: buffer[0..<count]) }
+            if count == 0 {
+                atEnd = true
+                try splitter.finish { ready.append(Array($0)) }
+            } else {
+                try splitter.feed(buffer[0..<count]) { ready.append(Array($0)) }
+            }
         }
+        var line = ready[readyStart]
+        readyStart += 1
+        if line.last == 0x0D { line.removeLast() }
+        lineNumber += 1
+        return line
     }
 }

@@ -17,6 +17,7 @@ public enum TokenizerError: Error, LocalizedError, Equatable {
     case invalidInputLine(origin: String, line: Int, message: String)
     case unknownTokenizer(name: String)
     case duplicateName(String)
+    case unreadableFile(path: String, reason: String)
 
     public var errorDescription: String? {
         switch self {
@@ -42,6 +43,8 @@ public enum TokenizerError: Error, LocalizedError, Equatable {
             return "no tokenizer named \"\(name)\" in the database and no such file; see `ipt tokenizer list`"
         case let .duplicateName(name):
             return "a tokenizer named \"\(name)\" already exists; choose another --name"
+        case let .unreadableFile(path, reason):
+            return "cannot read \(path): \(reason)"
         }
     }
 }

@@ -39,7 +39,7 @@ public enum TokenizerRepository {
         }
         var record = TokenizerRecord(
             id: nil, name: name, kind: tokenizer.kind, vocabSize: tokenizer.vocabularySize, json: json,
-            sha256: sha256Hex(json), origin: origin, importedFrom: importedFrom,
+            sha256: Hex.sha256(json), origin: origin, importedFrom: importedFrom,
             trainedSource: training?.source, trainedSplit: training?.split,
             trainedTexts: training?.texts, trainedBytes: training?.bytes)
         try record.insert(db)
@@ -57,10 +57,5 @@ public enum TokenizerRepository {
     /// Every stored tokenizer, oldest first.
     public static func all(in db: Database) throws -> [TokenizerRecord] {
         try TokenizerRecord.order(Column("id")).fetchAll(db)
-    }
-
-    /// Hex SHA-256 of a text's UTF-8 bytes.
-    public static func sha256Hex(_ text: String) -> String {
-        Hex.sha256(Data(text.utf8))
     }
 }

@@ -81,7 +81,7 @@ public struct Checkpoint {
         if rename(temporary, target.path) != 0 { throw .writeFailed(path: target.path, reason: String(cString: strerror(errno))) }
         try syncDirectory(parent)
         if hadOld { try? fm.removeItem(atPath: old) }
-        return sha256Hex(Data(sums.utf8))
+        return Hex.sha256(Data(sums.utf8))
     }
 
     static func writeFile(_ data: Data, to path: String) throws(TrainingError) {
@@ -153,10 +153,6 @@ public struct Checkpoint {
 
     // MARK: - Checksums
 
-    static func sha256Hex(_ data: Data) -> String {
-        Hex.sha256(data)
-    }
-
     /// "HASH  NAME" lines for every regular file except SHA256SUMS, sorted by name.
     static func checksums(directory: String) throws(TrainingError) -> String {
         let names: [String]
@@ -187,7 +183,7 @@ public struct Checkpoint {
                 .map { $0.split(separator: " ").last.map(String.init) ?? $0 }
             throw .corruptCheckpoint(path: directory, reason: "files differ from \(sumsFile): \(bad.isEmpty ? "a listed file is missing" : bad.joined(separator: ", "))")
         }
-        let hash = sha256Hex(recorded)
+        let hash = Hex.sha256(recorded)
         if let expectedSHA256, expectedSHA256 != hash {
             throw .corruptCheckpoint(path: directory, reason: "hash \(hash) differs from the recorded \(expectedSHA256)")
         }
@@ -215,7 +211,7 @@ public struct Checkpoint {
             throw .corruptCheckpoint(path: statePath, reason: "missing")
         }
         let state: TrainerState
-        do { state = try JSONDecoder().decode(TrainerState.self, from: stateData) } catch {
+        do { state = try JSONDecoder().decode(TrainerState.self, from: try nestingModel(stateData, model: model.config)) } catch {
             throw .corruptCheckpoint(path: statePath, reason: error.localizedDescription)
         }
         try check(state, path: statePath)
@@ -223,6 +219,17 @@ public struct Checkpoint {
             throw .corruptCheckpoint(path: optimizerPath, reason: "it has taken \(optimizer.stepCount) steps but \(stateFile) says step \(state.step)")
         }
         return Checkpoint(directory: directory, model: model, optimizer: optimizer, state: state, sha256: hash)
+    }
+
+    /// A trainer_state.json written before TrainConfig held the whole model config (its model
+    /// fields flat in "config") gets the checkpoint's own config.json as its model.
+    static func nestingModel(_ stateData: Data, model: ModelConfig) throws -> Data {
+        guard var object = try JSONSerialization.jsonObject(with: stateData) as? [String: Any],
+              let config = object["config"] as? [String: Any], config["model"] == nil else { return stateData }
+        var nested = TrainConfig.nestingModelFields(config)
+        nested["model"] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(model))
+        object["config"] = nested
+        return try JSONSerialization.data(withJSONObject: object)
     }
 
     /// The trainer state's numbers, which come from a file someone may hand over with a

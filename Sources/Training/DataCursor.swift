@@ -28,14 +28,7 @@ public struct DataCursor: Equatable, Sendable {
 
     static func shuffled(count: Int, seed: UInt64, epoch: Int) -> ([Int], SeededGenerator) {
         var generator = SeededGenerator(seed: seed, stream: UInt64(epoch))
-        var order = Array(0..<count)
-        // Fisher–Yates with our generator (the standard library's shuffle may change between releases).
-        if count > 1 {
-            for i in stride(from: count - 1, to: 0, by: -1) {
-                let j = Int(generator.next() % UInt64(i + 1))
-                order.swapAt(i, j)
-            }
-        }
+        let order = generator.shuffled(Array(0..<count))
         return (order, generator)
     }
 

@@ -42,10 +42,7 @@ public struct SynthesizerExamples: TrainingData {
     public static func pack(examples: [(context: String, pairs: [QAPair])], setIdentity: String, tokenizer: SnapshotTokenizer,
                             sequenceLength L: Int, seed: UInt64) throws(TrainingError) -> SynthesizerExamples {
         var rng = SeededGenerator(seed: seed, stream: 0)
-        var order = Array(examples.indices)
-        if order.count > 1 {
-            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
-        }
+        let order = rng.shuffled(Array(examples.indices))
         var sequences: [TrainingSequence] = []
         var tokens: [Int32] = [], isTarget: [Bool] = []
         var dropped = 0

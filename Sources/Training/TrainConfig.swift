@@ -1,25 +1,19 @@
 import Foundation
 import Model
 
-/// Everything that shapes a training run besides the data and the seed: the model, the
-/// batch geometry and the optimisation schedule. Stored as JSON in `training_runs.config_json`
-/// and inside every checkpoint, so a run can be replayed and a resume checked.
+/// Everything that shapes a training run besides the data and the seed: the whole model
+/// config (every field of its `config.json`), the batch geometry and the optimisation schedule.
+/// Stored as JSON in `training_runs.config_json` and inside every checkpoint, so a run can be
+/// replayed from its row alone and a resume checked.
 ///
 ///     var config = try TrainConfig.named("tiny")
 ///     config.steps = 200
-///     let json = config.jsonString()
+///     let json = config.jsonString()   // {"batchSize":8,…,"model":{"headDim":64,…,"ropeTheta":10000,…},…}
 public struct TrainConfig: Codable, Equatable, Sendable {
     /// Preset name ("tiny", "small") or the path of the HF config.json the model was built from.
     public var modelName: String
-    public var vocabSize: Int
-    public var hiddenSize: Int
-    public var intermediateSize: Int
-    public var layerCount: Int
-    public var headCount: Int
-    public var kvHeadCount: Int
-    public var maxPositions: Int
-    /// Mistral's sliding attention window (nil: full causal attention), as in config.json.
-    public var slidingWindow: Int?
+    /// The architecture trained, as its checkpoints' config.json will describe it.
+    public var model: ModelConfig
     public var batchSize: Int
     public var sequenceLength: Int
     /// Micro-batches per optimizer step (gradients averaged over them).
@@ -35,20 +29,18 @@ public struct TrainConfig: Codable, Equatable, Sendable {
     public var gradientClip: Float = 1.0
     /// Write a checkpoint every this many steps (and at the end); 0: only at the end.
     public var checkpointEvery: Int = 0
+    /// Measure the held-out loss every this many steps (and at the end) when the run has
+    /// held-out data; 0: never. Stored as `eval_loss` in `train_metrics`.
+    public var evalEvery: Int = 0
+    /// Batches averaged into one held-out loss (nanoGPT's `eval_iters`).
+    public var evalBatches: Int = 4
     /// SHA-256 of the starting weights (float32, in layout order) when the run began from a
     /// model directory rather than from the seed; nil for a random initialisation.
     public var initialWeightsSHA256: String?
 
     public init(model: ModelConfig, modelName: String, batchSize: Int, sequenceLength: Int, steps: Int) {
         self.modelName = modelName
-        vocabSize = model.vocabSize
-        hiddenSize = model.hiddenSize
-        intermediateSize = model.intermediateSize
-        layerCount = model.layerCount
-        headCount = model.headCount
-        kvHeadCount = model.kvHeadCount
-        maxPositions = model.maxPositions
-        slidingWindow = model.slidingWindow
+        self.model = model
         self.batchSize = batchSize
         self.sequenceLength = sequenceLength
         self.steps = steps
@@ -85,7 +77,17 @@ public struct TrainConfig: Codable, Equatable, Sendable {
         let base = (object["base"] as? String) ?? "tiny"
         guard ModelConfig.preset(base) != nil else { throw .malformedConfig(path: nameOrPath, field: "base", reason: "unknown preset \"\(base)\"; use tiny or small") }
         var merged = (try? JSONSerialization.jsonObject(with: try named(base).jsonData())) as? [String: Any] ?? [:]
-        for (key, value) in object where key != "base" { merged[key] = value }
+        var model = merged["model"] as? [String: Any] ?? [:]
+        var fields = Self.nestingModelFields(object)
+        fields["base"] = nil
+        let given = fields["model"] as? [String: Any] ?? [:]
+        for (key, value) in given { model[key] = value }
+        // head_dim follows the hidden size and heads unless the file sets it.
+        if given["headDim"] == nil, let hidden = model["hiddenSize"] as? Int, let heads = model["headCount"] as? Int, heads > 0 {
+            model["headDim"] = hidden / heads
+        }
+        for (key, value) in fields where key != "model" { merged[key] = value }
+        merged["model"] = model
         do {
             let bytes = try JSONSerialization.data(withJSONObject: merged)
             return try JSONDecoder().decode(TrainConfig.self, from: bytes)
@@ -98,12 +100,6 @@ public struct TrainConfig: Codable, Equatable, Sendable {
         }
     }
 
-    /// The model architecture this config trains (Mistral, untied embeddings, bos 0 / eos 1).
-    public var modelConfig: ModelConfig {
-        ModelConfig(vocabSize: vocabSize, hiddenSize: hiddenSize, intermediateSize: intermediateSize, layerCount: layerCount,
-                    headCount: headCount, kvHeadCount: kvHeadCount, maxPositions: maxPositions, slidingWindow: slidingWindow)
-    }
-
     /// Tokens consumed per optimizer step.
     public var tokensPerStep: Int { batchSize * sequenceLength * gradientAccumulation }
 
@@ -114,7 +110,7 @@ public struct TrainConfig: Codable, Equatable, Sendable {
         }
         try check(batchSize > 0, "batchSize", "must be positive")
         try check(sequenceLength > 1, "sequenceLength", "must be at least 2")
-        try check(sequenceLength <= maxPositions, "sequenceLength", "exceeds maxPositions \(maxPositions)")
+        try check(sequenceLength <= model.maxPositions, "sequenceLength", "exceeds maxPositions \(model.maxPositions)")
         try check(gradientAccumulation > 0, "gradientAccumulation", "must be positive")
         try check(steps > 0, "steps", "must be positive")
         try check(learningRate > 0 && learningRate.isFinite, "learningRate", "must be positive and finite")
@@ -125,12 +121,14 @@ public struct TrainConfig: Codable, Equatable, Sendable {
         try check(warmupSteps >= 0, "warmupSteps", "must not be negative")
         try check(gradientClip > 0 && !gradientClip.isNaN, "gradientClip", "must be positive")
         try check(checkpointEvery >= 0, "checkpointEvery", "must not be negative")
-        do { try modelConfig.validate(path: modelName) } catch {
+        try check(evalEvery >= 0, "evalEvery", "must not be negative")
+        try check(evalBatches > 0, "evalBatches", "must be positive")
+        do { try model.validate(path: modelName) } catch {
             throw .malformedConfig(path: modelName, field: "model", reason: error.localizedDescription)
         }
         // Checked before the trainer allocates anything: weights, gradients, moments, activations.
         do {
-            try MemoryLimit.check(modelConfig.trainingBytes(batchSize: batchSize, sequenceLength: sequenceLength),
+            try MemoryLimit.check(model.trainingBytes(batchSize: batchSize, sequenceLength: sequenceLength),
                                   for: "training \(modelName) at batch \(batchSize) × \(sequenceLength) tokens",
                                   advice: "use a smaller --batch-size (and --accumulation to keep the tokens per step) or a smaller model")
         } catch {
@@ -152,13 +150,19 @@ extension TrainConfig {
     /// Takes the architecture of an existing model (fine-tuning starts from its weights).
     public mutating func adopt(_ model: ModelConfig, name: String) {
         modelName = name
-        vocabSize = model.vocabSize
-        hiddenSize = model.hiddenSize
-        intermediateSize = model.intermediateSize
-        layerCount = model.layerCount
-        headCount = model.headCount
-        kvHeadCount = model.kvHeadCount
-        maxPositions = model.maxPositions
-        slidingWindow = model.slidingWindow
+        self.model = model
+    }
+
+    /// A config object whose model fields may sit at the top level, as in config files and in
+    /// checkpoints written before the model was nested: those fields move into "model".
+    static func nestingModelFields(_ object: [String: Any]) -> [String: Any] {
+        let modelKeys = Set(ModelConfig.CodingKeys.allCases.map(\.rawValue))
+        var result: [String: Any] = [:]
+        var model = object["model"] as? [String: Any] ?? [:]
+        for (key, value) in object where key != "model" {
+            if modelKeys.contains(key) { model[key] = value } else { result[key] = value }
+        }
+        if !model.isEmpty { result["model"] = model }
+        return result
     }
 }

@@ -13,6 +13,8 @@ public struct StepMetrics: Equatable, Sendable {
     public var learningRate: Float
     public var gradientNorm: Float
     public var tokensPerSecond: Double
+    /// The held-out loss measured after this step (`TrainConfig.evalEvery`), if it was.
+    public var evalLoss: Float?
 }
 
 /// nanoGPT's loop for the decoder of the Model target: batch → forward → backward → clip →
@@ -46,7 +48,7 @@ public final class Trainer {
         if let initialModel {
             model = initialModel
         } else {
-            do { model = try DecoderModel(config: config.modelConfig) } catch { throw .model(error.localizedDescription) }
+            do { model = try DecoderModel(config: config.model) } catch { throw .model(error.localizedDescription) }
             model.randomize(seed: seed)
         }
         optimizer = AdamW(model: model, learningRate: config.learningRate, beta1: config.beta1, beta2: config.beta2,
@@ -107,7 +109,7 @@ public final class Trainer {
         model.zeroGradients()
         var lossSum: Float = 0
         for _ in 0..<config.gradientAccumulation {
-            let (tokens, targets, mask) = nextBatch(B: B, T: T)
+            let (tokens, targets, mask) = Self.batch(data, sequences: (0..<B).map { _ in cursor.next() })
             do {
                 lossSum += try model.forward(tokens: tokens, batchSize: B, sequenceLength: T, targets: targets, mask: mask) ?? 0
                 try model.backward()
@@ -125,20 +127,37 @@ public final class Trainer {
                            gradientNorm: norm, tokensPerSecond: Double(config.tokensPerStep) / max(seconds, 1e-9))
     }
 
-    /// Inputs, next-token targets (-1 past each sequence's end) and the loss mask, [B, T].
-    private func nextBatch(B: Int, T: Int) -> ([Int32], [Int32], [Float]?) {
+    /// nanoGPT's `get_batch`: the inputs, next-token targets (-1 past each sequence's end) and
+    /// loss mask of the listed sequences, [B, T].
+    static func batch(_ data: TrainingData, sequences indices: [Int]) -> ([Int32], [Int32], [Float]?) {
         var tokens: [Int32] = [], targets: [Int32] = [], mask: [Float] = []
-        tokens.reserveCapacity(B * T)
-        targets.reserveCapacity(B * T)
         var anyMask = false
-        for _ in 0..<B {
-            let sequence = data.sequence(cursor.next())
+        for index in indices {
+            let sequence = data.sequence(index)
             tokens += sequence.tokens
             targets += sequence.tokens.dropFirst()
             targets.append(-1)
-            if let m = sequence.lossMask { anyMask = true; mask += m } else { mask += repeatElement(1, count: T) }
+            if let m = sequence.lossMask { anyMask = true; mask += m } else { mask += repeatElement(1, count: sequence.tokens.count) }
         }
         return (tokens, targets, anyMask ? mask : nil)
+    }
+
+    /// nanoGPT's `estimate_loss` on held-out data: the mean forward-only loss of `evalBatches`
+    /// batches, always the same sequences (the first ones, wrapping), so the values of a run
+    /// compare step to step. Touches neither the weights nor the data order.
+    public func heldOutLoss(on heldOut: TrainingData) throws(TrainingError) -> Float {
+        let B = config.batchSize, T = config.sequenceLength
+        guard heldOut.sequenceLength == T, heldOut.sequenceCount > 0 else {
+            throw .noData(reason: "held-out data needs sequences of \(T) tokens, found \(heldOut.sequenceCount) of \(heldOut.sequenceLength)")
+        }
+        var sum: Float = 0
+        for k in 0..<config.evalBatches {
+            let (tokens, targets, mask) = Self.batch(heldOut, sequences: (0..<B).map { (k * B + $0) % heldOut.sequenceCount })
+            do { sum += try model.forward(tokens: tokens, batchSize: B, sequenceLength: T, targets: targets, mask: mask) ?? 0 } catch {
+                throw .model(error.localizedDescription)
+            }
+        }
+        return sum / Float(config.evalBatches)
     }
 
     /// The trainer's state for a checkpoint.

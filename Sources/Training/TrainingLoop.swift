@@ -4,7 +4,8 @@ import Store
 
 /// Runs a trainer to its configured step count inside a recorded `training_runs` row: every
 /// step's metrics go to `train_metrics`, every checkpoint (each `checkpointEvery` steps and at
-/// the end) to `<out>/step-NNNNNN` and `checkpoints`.
+/// the end) to `<out>/step-NNNNNN` and `checkpoints`; with `heldOut` data and
+/// `evalEvery`, the held-out loss every that many steps (and at the end) to `eval_loss`.
 ///
 ///     let loop = TrainingLoop(store: store, runId: runId, outDirectory: "runs/a")
 ///     try loop.run(trainer) { metrics, eta in print(metrics.loss, eta) }
@@ -12,6 +13,8 @@ public struct TrainingLoop {
     public var store: Store
     public var runId: Int64
     public var outDirectory: String
+    /// Sequences the held-out loss is measured on (nil: none measured).
+    public var heldOut: TrainingData?
 
     public init(store: Store, runId: Int64, outDirectory: String) {
         self.store = store
@@ -28,7 +31,10 @@ public struct TrainingLoop {
         let start = DispatchTime.now().uptimeNanoseconds
         do {
             while trainer.stepCount < last {
-                let metrics = try trainer.step()
+                var metrics = try trainer.step()
+                if let heldOut, config.evalEvery > 0, trainer.stepCount % config.evalEvery == 0 || trainer.stepCount == last {
+                    metrics.evalLoss = try trainer.heldOutLoss(on: heldOut)
+                }
                 try store.write { db in try TrainingRepository.insertMetrics(metrics, runId: runId, in: db) }
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 let done = trainer.stepCount - firstStep

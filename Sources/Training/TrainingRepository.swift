@@ -63,8 +63,9 @@ public enum TrainingRepository {
 
     public static func insertMetrics(_ metrics: StepMetrics, runId: Int64, in db: Database) throws {
         try db.execute(sql: """
-            INSERT OR REPLACE INTO train_metrics (run_id, step, loss, lr, grad_norm, tokens_per_s) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [runId, metrics.step, Double(metrics.loss), Double(metrics.learningRate), Double(metrics.gradientNorm), metrics.tokensPerSecond])
+            INSERT OR REPLACE INTO train_metrics (run_id, step, loss, lr, grad_norm, tokens_per_s, eval_loss) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [runId, metrics.step, Double(metrics.loss), Double(metrics.learningRate), Double(metrics.gradientNorm), metrics.tokensPerSecond,
+                             metrics.evalLoss.map { Double($0) }])
         try db.execute(sql: "UPDATE training_runs SET heartbeat_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?", arguments: [runId])
     }
 
@@ -117,6 +118,14 @@ public enum TrainingRepository {
                                       arguments: [path])
     }
 
+    public static func checkpoint(id: Int64, in db: Database) throws -> CheckpointRecord? {
+        try CheckpointRecord.fetchOne(db, sql: "SELECT id, run_id, step, path, sha256 FROM checkpoints WHERE id = ?", arguments: [id])
+    }
+
+    public static func run(id: Int64, in db: Database) throws -> TrainingRunRecord? {
+        try TrainingRunRecord.fetchOne(db, key: id)
+    }
+
     public static func checkpoints(runId: Int64, in db: Database) throws -> [CheckpointRecord] {
         try CheckpointRecord.fetchAll(db, sql: "SELECT id, run_id, step, path, sha256 FROM checkpoints WHERE run_id = ? ORDER BY step",
                                       arguments: [runId])
@@ -126,5 +135,30 @@ public enum TrainingRepository {
     public static func losses(runId: Int64, in db: Database) throws -> [(step: Int, loss: Double)] {
         try Row.fetchAll(db, sql: "SELECT step, loss FROM train_metrics WHERE run_id = ? ORDER BY step", arguments: [runId])
             .map { ($0["step"], $0["loss"]) }
+    }
+
+    /// Every checkpoint of every run, by id.
+    public static func allCheckpoints(in db: Database) throws -> [CheckpointRecord] {
+        try CheckpointRecord.fetchAll(db, sql: "SELECT id, run_id, step, path, sha256 FROM checkpoints ORDER BY id")
+    }
+
+    /// One run's training loss and held-out loss by step, for plotting.
+    public struct LossCurve: Sendable {
+        public var runId: Int64
+        public var loss: [(step: Int, value: Double)]
+        /// Only the steps that measured it (every `evalEvery` steps and the last).
+        public var evalLoss: [(step: Int, value: Double)]
+    }
+
+    /// The loss curves of every run with metrics, in run order.
+    public static func lossCurves(in db: Database) throws -> [LossCurve] {
+        var curves: [LossCurve] = []
+        for row in try Row.fetchAll(db, sql: "SELECT run_id, step, loss, eval_loss FROM train_metrics ORDER BY run_id, step") {
+            let runId: Int64 = row["run_id"], step: Int = row["step"]
+            if curves.last?.runId != runId { curves.append(LossCurve(runId: runId, loss: [], evalLoss: [])) }
+            curves[curves.count - 1].loss.append((step, row["loss"]))
+            if let evalLoss: Double = row["eval_loss"] { curves[curves.count - 1].evalLoss.append((step, evalLoss)) }
+        }
+        return curves
     }
 }

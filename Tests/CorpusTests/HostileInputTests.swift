@@ -1,4 +1,5 @@
 import Foundation
+import JSONLines
 import Store
 import Testing
 @testable import Corpus

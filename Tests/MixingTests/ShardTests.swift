@@ -56,7 +56,7 @@ func filesIn(_ directory: String) -> [String] {
         for shard in shards {
             // Content-addressed: the .bin's SHA-256 is recorded and names the file; uint16 for a 259-token vocabulary.
             let bin = try Data(contentsOf: URL(fileURLWithPath: shard.binPath(relativeTo: base)))
-            #expect(Snapshot.hex(SHA256.hash(data: bin)) == shard.sha256)
+            #expect(Hex.sha256(bin) == shard.sha256)
             #expect(shard.prefix.hasPrefix("t.shards/\(shard.sha256)-uint16-"))
             #expect(bin.count == shard.byteCount && shard.dtype == .uint16)
             let dataset = try MegatronDataset(prefix: shard.resolvedPrefix(relativeTo: base))

@@ -5,6 +5,7 @@ import Store
 import Testing
 import Tokenization
 @testable import Synthesis
+@testable import SynthesisBackends
 
 /// A tiny random checkpoint in Hugging Face format: config.json + model.safetensors from the
 /// Model target, tokenizer.json from a byte-level BPE trained on the texts.

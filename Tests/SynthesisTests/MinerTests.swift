@@ -1,5 +1,6 @@
 import Testing
 @testable import Synthesis
+@testable import SynthesisBackends
 import Randomness
 
 @Suite struct MinerTests {

@@ -4,6 +4,7 @@ import Synchronization
 import Store
 import Testing
 @testable import Synthesis
+@testable import SynthesisBackends
 
 @Suite struct OpenAIBackendTests {
     let parameters = SamplingParameters(maxNewTokens: 32, temperature: 0, seed: 3)

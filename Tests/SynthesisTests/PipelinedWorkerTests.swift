@@ -3,6 +3,7 @@ import GRDB
 import Store
 import Testing
 @testable import Synthesis
+@testable import SynthesisBackends
 
 /// An in-process completion server: answers one pair about the prompt's text, counts what it
 /// was sent, and can be scripted to fail (as a dead server would) or to hold requests until

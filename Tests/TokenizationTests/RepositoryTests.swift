@@ -18,8 +18,8 @@ import Testing
         #expect(record.vocabSize == 300)
         // Independent SHA-256: shasum of the same bytes written to a file would agree.
         #expect(record.sha256.count == 64)
-        #expect(record.sha256 == TokenizerRepository.sha256Hex(json))
-        #expect(TokenizerRepository.sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(record.sha256 == Hex.sha256(json))
+        #expect(Hex.sha256("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         let loaded = try store.read { db in try TokenizerRepository.tokenizer(named: "small", in: db) }
         #expect(loaded?.json == json)
         #expect(try loaded?.load().encode("hello") == (try trainedTokenizer(vocabularySize: 300).encode("hello")))

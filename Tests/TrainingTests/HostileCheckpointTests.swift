@@ -88,8 +88,8 @@ import Testing
             return message.contains("batchSize") && message.contains("memory limit") && message.contains("--batch-size")
         }
         var huge = try TrainConfig.named("tiny")
-        huge.hiddenSize = 1 << 20
-        huge.intermediateSize = 1 << 20
+        huge.model.hiddenSize = 1 << 20
+        huge.model.intermediateSize = 1 << 20
         #expect(throws: TrainingError.self) { try huge.validate() }
         var nan = tinyConfig(steps: 1)
         nan.learningRate = .nan

@@ -84,7 +84,7 @@ func weights(_ model: DecoderModel) -> [Float] { model.withAllParameters { Array
         let directory = try temporaryDirectory()
         let config = tinyConfig(steps: 3)
         #expect(try Trainer(config: config, data: patternData(), seed: 5).config.initialWeightsSHA256 == nil)
-        let start = try DecoderModel(config: config.modelConfig)
+        let start = try DecoderModel(config: config.model)
         start.randomize(seed: 77)
         let before = weights(start)
         let trainer = try Trainer(config: config, data: patternData(), seed: 5, initialModel: start)
@@ -96,7 +96,7 @@ func weights(_ model: DecoderModel) -> [Float] { model.withAllParameters { Array
         // The resuming command line does not know the starting weights; the checkpoint does.
         let resumed = try Trainer(resuming: try Checkpoint.load(directory: directory + "/step-000001", expectedSHA256: sha), config: config, data: patternData())
         #expect(resumed.config.initialWeightsSHA256 == hash)
-        let other = try DecoderModel(config: config.modelConfig)
+        let other = try DecoderModel(config: config.model)
         other.randomize(seed: 78)
         #expect(try Trainer(config: config, data: patternData(), seed: 5, initialModel: other).config.initialWeightsSHA256 != hash)
     }
@@ -119,7 +119,7 @@ func weights(_ model: DecoderModel) -> [Float] { model.withAllParameters { Array
 
     @Test func presetsTrainExactlyThePresetModel() throws {
         for name in ["tiny", "small"] {
-            #expect(try TrainConfig.named(name).modelConfig == ModelConfig.preset(name), "\(name)")
+            #expect(try TrainConfig.named(name).model == ModelConfig.preset(name), "\(name)")
         }
     }
 

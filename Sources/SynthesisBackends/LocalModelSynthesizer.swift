@@ -1,3 +1,4 @@
+import Synthesis
 import Foundation
 import Model
 import Tokenization

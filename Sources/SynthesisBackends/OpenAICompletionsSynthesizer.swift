@@ -1,3 +1,4 @@
+import Synthesis
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking

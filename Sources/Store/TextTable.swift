@@ -4,17 +4,17 @@
 ///     var table = TextTable(columns: ["id", "text"])
 ///     table.append(["1", "hello"])
 ///     print(table.render())
-struct TextTable {
-    var columns: [String]
-    var rows: [[String]] = []
-    var maxWidth = 80
+public struct TextTable: Sendable {
+    public var columns: [String]
+    public var rows: [[String]] = []
+    public var maxWidth = 80
 
-    init(columns: [String], maxWidth: Int = 80) {
+    public init(columns: [String], maxWidth: Int = 80) {
         self.columns = columns
         self.maxWidth = maxWidth
     }
 
-    mutating func append(_ row: [String]) {
+    public mutating func append(_ row: [String]) {
         rows.append(row.map(clip))
     }
 
@@ -23,7 +23,7 @@ struct TextTable {
         return String(cell.prefix(maxWidth - 1)) + "…"
     }
 
-    func render() -> String {
+    public func render() -> String {
         var widths = columns.map(\.count)
         for row in rows {
             for (index, cell) in row.enumerated() where index < widths.count {
@@ -45,7 +45,7 @@ struct TextTable {
 }
 
 /// A table cell on one line: newlines and tabs become visible markers.
-func oneLine(_ text: String) -> String {
+public func oneLine(_ text: String) -> String {
     var result = ""
     result.reserveCapacity(text.utf8.count)
     for character in text {

@@ -1,22 +1,18 @@
-import ArgumentParser
 import Foundation
 import GRDB
 import JSONLines
 
-/// How query results are printed.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, jsonl, csv
-}
-
 /// One value of a result row, independent of where it came from.
-enum Cell {
+///
+///     Cell(DatabaseValue(value: 3)).display   // "3"
+public enum Cell: Sendable {
     case null
     case integer(Int64)
     case real(Double)
     case text(String)
     case blob([UInt8])
 
-    init(_ value: DatabaseValue) {
+    public init(_ value: DatabaseValue) {
         switch value.storage {
         case .null: self = .null
         case let .int64(i): self = .integer(i)
@@ -27,31 +23,34 @@ enum Cell {
     }
 
     /// As shown in a table or CSV: NULL is empty, a blob is `x'…'` hex.
-    var display: String {
+    public var display: String {
         switch self {
         case .null: return ""
         case let .integer(i): return String(i)
         case let .real(d): return String(d)
         case let .text(s): return s
-        case let .blob(bytes): return "x'" + bytes.map { String(format: "%02x", $0) }.joined() + "'"
+        case let .blob(bytes): return "x'" + Hex.string(bytes) + "'"
         }
     }
 }
 
 /// Streams rows as JSONL (one object per row, keys in column order) or CSV (RFC 4180) to
 /// standard output; tables are buffered by `TextTable` instead.
-struct RowPrinter {
+///
+///     var printer = RowPrinter(format: .csv, columns: ["id", "text"])
+///     printer.print([.integer(1), .text("hi")]); printer.finish()
+public struct RowPrinter {
     let format: OutputFormat
     let columns: [String]
     private var output = FileHandleOutput()
 
-    init(format: OutputFormat, columns: [String]) {
+    public init(format: OutputFormat, columns: [String]) {
         self.format = format
         self.columns = columns
         if format == .csv { output.write(columns.map(Self.csvField).joined(separator: ",")) }
     }
 
-    mutating func print(_ cells: [Cell]) {
+    public mutating func print(_ cells: [Cell]) {
         switch format {
         case .jsonl:
             var line = JSONWriter()
@@ -76,7 +75,7 @@ struct RowPrinter {
         }
     }
 
-    mutating func finish() {
+    public mutating func finish() {
         output.flush()
     }
 

@@ -1,3 +1,4 @@
+import Synthesis
 import Foundation
 import GRDB
 import Store
@@ -117,7 +118,7 @@ public final class PipelinedSynthesisWorker: @unchecked Sendable {
             }
             shared.condition.unlock()
             if !toCommit.isEmpty {
-                let written = try store.immediate(run: runId) { db in try SynthesisRepository.record(toCommit, owner: self.owner, in: db) }
+                let written = try store.writeImmediately { db in try SynthesisRepository.record(toCommit, owner: self.owner, in: db) }
                 summary.add(toCommit, pairs: written)
                 meter.add(requests: toCommit.filter { if case .success = $0.result { true } else { false } }.count,
                           tokens: toCommit.reduce(0) { total, outcome in
@@ -131,7 +132,7 @@ public final class PipelinedSynthesisWorker: @unchecked Sendable {
             let pendingOutcomes = shared.outcomes.count
             shared.condition.unlock()
             if !runDone && held < 2 * window {
-                let claimed: [LeasedRequest]? = try store.immediate(run: runId) { db in
+                let claimed: [LeasedRequest]? = try store.writeImmediately { db in
                     if try SynthesisRepository.advance(run: self.runId, in: db) == .done { return nil }
                     return try SynthesisRepository.claim(run: self.runId, owner: self.owner, batchSize: 2 * window - held,
                                                          leaseSeconds: self.leaseSeconds, now: Date().timeIntervalSince1970, in: db)

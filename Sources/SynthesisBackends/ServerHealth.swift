@@ -1,3 +1,4 @@
+import Synthesis
 import Foundation
 
 /// What the scheduler knows about one server: requests in flight, consecutive failures, and

@@ -1,3 +1,4 @@
+import Synthesis
 /// One model server a pipelined run sends requests to, one request at a time per call (the
 /// caller keeps several calls in flight). `OpenAICompletionsSynthesizer` is one; tests use
 /// in-process servers.

@@ -1,3 +1,4 @@
+import Synthesis
 /// A pipelined run's live numbers: the run's state in the database, this worker's recent
 /// texts/s and completion tokens/s, the time left at that rate, requests in flight, and the
 /// servers resting.

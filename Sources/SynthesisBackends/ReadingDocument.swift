@@ -1,3 +1,4 @@
+import Synthesis
 /// A raw text taken apart the way the reading-comprehension miner needs it: a title line,
 /// headings, paragraphs of sentences, definition-list items (a short term line followed by a
 /// more indented description, as in man pages and glossaries), and word frequencies.

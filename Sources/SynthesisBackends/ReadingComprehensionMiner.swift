@@ -1,3 +1,4 @@
+import Synthesis
 import Randomness
 
 /// The weights-free synthesizer: mines reading-comprehension tasks from the text itself with
