@@ -28,6 +28,11 @@ let package = Package(
         // Progress reports from long stages, and the one display of them (bar or log lines).
         .target(name: "ProgressReporting"),
         .target(name: "DemoWorld", dependencies: ["Randomness"]),
+        // The paper's experiment end to end: runs `ipt` commands handed to it by the CLI.
+        .target(name: "Demo", dependencies: [
+            "DemoWorld", "Evaluation", "JSONLines", "Mixing", "Model", "Store", "Synthesis", "Templating", "Training",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
 
         // Stages.
         .target(
@@ -113,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "IPT",
             dependencies: [
-                "Store", "Corpus", "JSONLines", "DemoWorld", "Model", "Synthesis", "SynthesisBackends", "Templating", "Mixing", "Training",
+                "Store", "Corpus", "JSONLines", "Demo", "Model", "Synthesis", "SynthesisBackends", "Templating", "Mixing", "Training",
                 "Tokenization", "Evaluation", "COpenBLAS", "Randomness", "ProgressReporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -131,6 +136,6 @@ let package = Package(
         .testTarget(name: "TemplatingTests", dependencies: ["Templating", "Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "ProgressReporting", "Corpus", "Store", "JSONLines"]),
         .testTarget(name: "DemoWorldTests", dependencies: ["DemoWorld"]),
-        .testTarget(name: "IPTTests", dependencies: ["IPT", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "IPTTests", dependencies: ["IPT", "Demo", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Demo
 
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,7 +10,7 @@ struct DemoCommand: ParsableCommand {
             colour), each described in several rewrites, goes through the whole method. Vanilla \
             (raw texts) is pre-trained first. An instruction synthesizer is trained from scratch on \
             context-based tasks (texts about other names, each with questions in several forms) \
-            in three lessons — texts of one fact, of one or two, then of up to six — and writes \
+            in lessons — texts of one or two facts, then of up to six — and writes \
             instruction–response pairs (two rounds) for a second group's texts through the work \
             queue; every synthesized pair is checked against the world's truth. The pairs are \
             templified, and Mix (raw texts + the tuning collection), Instruct (augmented texts + \
@@ -35,7 +36,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Pre-training steps per model (default 1300, or 400 with --quick).")
     var steps: Int?
 
-    @Option(help: "Steps of the synthesizer's last lesson, on texts of up to six facts (default 1600, or 800 with --quick).")
+    @Option(help: "Steps of the synthesizer's last lesson, on texts of up to six facts (default 800, or 400 with --quick).")
     var synthesizerSteps: Int?
 
     @Option(help: "Scale every group of people by this factor (e.g. 0.25 for a test-sized run).")
@@ -52,15 +53,13 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         var recipe = quick ? DemoRecipe.quick : DemoRecipe.full
-        if let steps { recipe.pretrainSteps = steps }
-        if let synthesizerSteps { recipe.lessons[recipe.lessons.count - 1].steps = synthesizerSteps }
-        if scale != 1 {
-            func scaled(_ count: Int) -> Int { max(4, Int((Double(count) * scale).rounded())) }
-            for index in recipe.lessons.indices { recipe.lessons[index].texts = scaled(recipe.lessons[index].texts) }
-            recipe.pretrainPeople = scaled(recipe.pretrainPeople)
-            recipe.evalPeople = scaled(recipe.evalPeople)
-            recipe.heldoutPeople = scaled(recipe.heldoutPeople)
-        }
-        try DemoRun(directory: out, seed: seed, recipe: recipe).run()
+        recipe.adjust(pretrainSteps: steps, lastLessonSteps: synthesizerSteps, scale: scale)
+        try DemoRun(directory: out, seed: seed, recipe: recipe, runCommand: Self.runInProcess).run()
+    }
+
+    /// Parses and runs one `ipt` command line in this process.
+    static func runInProcess(_ arguments: [String]) throws {
+        var command = try IPT.parseAsRoot(arguments)
+        try command.run()
     }
 }

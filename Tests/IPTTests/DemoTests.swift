@@ -1,3 +1,4 @@
+@testable import Demo
 import Foundation
 import GRDB
 @testable import IPT
@@ -17,7 +18,7 @@ import Testing
                                 pretrainSteps: 2, tuningSteps: 1, arms: DemoArm.allCases)
         recipe.modelConfig = Self.microModel
         recipe.synthesizerConfig = Self.microModel
-        try DemoRun(directory: directory, seed: 3, recipe: recipe).run()
+        try DemoRun(directory: directory, seed: 3, recipe: recipe, runCommand: DemoCommand.runInProcess).run()
 
         let queue = try DatabaseQueue(path: directory + "/demo.db")
         try queue.read { db in
@@ -67,7 +68,7 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ipt-not-demo-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        #expect(throws: (any Error).self) { try DemoRun(directory: directory, seed: 1, recipe: .quick) }
+        #expect(throws: (any Error).self) { try DemoRun(directory: directory, seed: 1, recipe: .quick, runCommand: DemoCommand.runInProcess) }
         #expect(FileManager.default.fileExists(atPath: directory))
     }
 }

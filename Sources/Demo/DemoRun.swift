@@ -1,4 +1,3 @@
-import ArgumentParser
 import DemoWorld
 import Evaluation
 import Foundation
@@ -11,24 +10,28 @@ import Templating
 import Training
 
 /// The demo's steps, each an `ipt` command run in this process and echoed for the reader.
-struct DemoRun {
+public struct DemoRun {
     let directory: String
     let seed: UInt64
     let recipe: DemoRecipe
+    /// Runs one `ipt` command line (the CLI hands in its own parser, so the demo runs exactly
+    /// what a user would type).
+    let runCommand: ([String]) throws -> Void
     var db: String { directory + "/demo.db" }
 
     /// Marks a directory as the demo's own, so that recreating it never deletes anything else.
     static let marker = ".instructpt-demo"
     static let sequenceLength = 128
 
-    init(directory: String, seed: UInt64, recipe: DemoRecipe) throws {
+    public init(directory: String, seed: UInt64, recipe: DemoRecipe, runCommand: @escaping ([String]) throws -> Void) throws {
         self.directory = directory
         self.seed = seed
         self.recipe = recipe
+        self.runCommand = runCommand
         let manager = FileManager.default
         if manager.fileExists(atPath: directory) {
             guard manager.fileExists(atPath: directory + "/" + Self.marker) else {
-                throw ValidationError("\(directory) exists and was not made by `ipt demo`; choose another --out")
+                throw DemoError("\(directory) exists and was not made by `ipt demo`; choose another --out")
             }
             try manager.removeItem(atPath: directory)
         }
@@ -36,7 +39,7 @@ struct DemoRun {
         manager.createFile(atPath: directory + "/" + Self.marker, contents: Data())
     }
 
-    func run() throws {
+    public func run() throws {
         let started = Date()
         let world = DemoWorld(seed: seed, people: recipe.totalPeople)
         let groups = DemoGroups(recipe: recipe, world: world)
@@ -91,7 +94,7 @@ struct DemoRun {
                                              steps: lesson.steps, out: "models/synthesizer-" + lesson.name, config: "synthesizer.json",
                                              extra: ["--batch-size", "\(lesson.batch)"] + rate).directory
         }
-        guard let synthesizerDirectory else { throw ValidationError("the demo's recipe has no synthesizer lesson") }
+        guard let synthesizerDirectory else { throw DemoError("the demo's recipe has no synthesizer lesson") }
 
         section("6. synthesis for the \(recipe.pretrainPeople) people to augment: the fine-tuned synthesizer, two rounds, through the work queue")
         try ipt("synth", "run", "--backend", "model:" + synthesizerDirectory, "--rounds", "2", "--max-model-len", "512",
@@ -202,7 +205,7 @@ struct DemoRun {
         let directory = URL(fileURLWithPath: file(out) + "/" + Checkpoint.directoryName(step: steps)).standardizedFileURL.path
         let store = try Store.open(path: db, mode: .readOnly)
         guard let record = try store.read({ db in try TrainingRepository.checkpoint(path: directory, in: db) }) else {
-            throw ValidationError("the demo expected a checkpoint at \(directory)")
+            throw DemoError("the demo expected a checkpoint at \(directory)")
         }
         return (record.id, directory)
     }
@@ -255,7 +258,7 @@ struct DemoRun {
 
     private func lookup(_ what: String, _ body: (Database) throws -> Int64?) throws -> Int64 {
         let store = try Store.open(path: db, mode: .readOnly)
-        guard let id = try store.read(body) else { throw ValidationError("the demo expected \(what) in \(db)") }
+        guard let id = try store.read(body) else { throw DemoError("the demo expected \(what) in \(db)") }
         return id
     }
 
@@ -277,8 +280,7 @@ struct DemoRun {
     private func ipt(_ arguments: [String]) throws {
         let shown = arguments.map { $0.contains(where: { " \n\"'{".contains($0) }) ? "'\($0.replacingOccurrences(of: "\n", with: " "))'" : $0 }
         print("$ ipt " + shown.joined(separator: " "))
-        var command = try IPT.parseAsRoot(arguments)
-        try command.run()
+        try runCommand(arguments)
     }
 
     private func writeCorpus(_ documents: [DemoDocument], to name: String) throws {
@@ -327,6 +329,13 @@ struct DemoRun {
         }
         try writer.close()
     }
+}
+
+/// Why the demo stopped.
+public struct DemoError: Error, LocalizedError {
+    public let message: String
+    init(_ message: String) { self.message = message }
+    public var errorDescription: String? { message }
 }
 
 /// Which people play which part, in world order.

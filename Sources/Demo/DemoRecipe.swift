@@ -4,7 +4,7 @@ import Foundation
 /// How big the demo is: how many people play which part, how many rewrites describe each, how
 /// the synthesizer's curriculum is sized, and how long each model trains. The full recipe is
 /// sized for a 2-core machine in about 20 minutes, the quick one for about 4.
-struct DemoRecipe: Equatable {
+public struct DemoRecipe: Equatable, Sendable {
     /// People whose texts are augmented with synthesized pairs for pre-training.
     var pretrainPeople: Int
     /// People every model sees only as raw text; the evaluation asks about them.
@@ -30,15 +30,13 @@ struct DemoRecipe: Equatable {
     /// the synthesizer is run over every text to augment.
     var synthesizerConfig = #"{"base": "tiny", "vocabSize": 1280, "hiddenSize": 128, "intermediateSize": 344, "layerCount": 2, "headCount": 4, "kvHeadCount": 2, "batchSize": 16, "learningRate": 0.005, "warmupSteps": 50}"#
 
-    static let full = DemoRecipe(pretrainPeople: 150, evalPeople: 50, heldoutPeople: 10, rewrites: 4,
-                                 lessons: [.oneFact(texts: 12000, steps: 750), .twoFacts(texts: 12000, steps: 1500),
-                                           .allFacts(texts: 8000, steps: 1600)],
+    public static let full = DemoRecipe(pretrainPeople: 150, evalPeople: 50, heldoutPeople: 10, rewrites: 4,
+                                 lessons: [.twoFacts(texts: 12000, steps: 1500), .allFacts(texts: 8000, steps: 800)],
                                  pretrainSteps: 1300, tuningSteps: 40, arms: [.vanilla, .mix, .instruct, .instructMiner])
     /// Half the sequences a step for the synthesizer (the steps, not the tokens, are what its
     /// reading needs) and fewer pre-training steps.
-    static let quick = DemoRecipe(pretrainPeople: 100, evalPeople: 40, heldoutPeople: 10, rewrites: 4,
-                                  lessons: [.oneFact(texts: 8000, steps: 750, batch: 8), .twoFacts(texts: 8000, steps: 1200, batch: 8),
-                                            .allFacts(texts: 3000, steps: 800, batch: 4)],
+    public static let quick = DemoRecipe(pretrainPeople: 100, evalPeople: 40, heldoutPeople: 10, rewrites: 4,
+                                  lessons: [.twoFacts(texts: 8000, steps: 1200, batch: 8), .allFacts(texts: 3000, steps: 400, batch: 4)],
                                   pretrainSteps: 400, tuningSteps: 0, arms: [.vanilla, .instruct])
 
     /// The share of the tuning collection that goes into the Mix and Instruct mixtures: about as
@@ -47,10 +45,23 @@ struct DemoRecipe: Equatable {
     var taskRatio: Double { min(1, Double(pretrainPeople) / Double(max(lessons.last?.texts ?? 0, 1))) }
 
     var totalPeople: Int { pretrainPeople + evalPeople + heldoutPeople }
+
+    /// `ipt demo`'s overrides: pre-training steps, the last lesson's steps, and a factor on every
+    /// count of people and task texts (at least 4 of each).
+    public mutating func adjust(pretrainSteps: Int?, lastLessonSteps: Int?, scale: Double) {
+        if let pretrainSteps { self.pretrainSteps = pretrainSteps }
+        if let lastLessonSteps, !lessons.isEmpty { lessons[lessons.count - 1].steps = lastLessonSteps }
+        guard scale != 1 else { return }
+        func scaled(_ count: Int) -> Int { max(4, Int((Double(count) * scale).rounded())) }
+        for index in lessons.indices { lessons[index].texts = scaled(lessons[index].texts) }
+        pretrainPeople = scaled(pretrainPeople)
+        evalPeople = scaled(evalPeople)
+        heldoutPeople = scaled(heldoutPeople)
+    }
 }
 
 /// One pre-training mixture of the comparison (the rows of the paper's Table 1).
-enum DemoArm: String, CaseIterable {
+enum DemoArm: String, CaseIterable, Sendable {
     case vanilla
     case mix
     case instruct
@@ -78,7 +89,7 @@ enum DemoArm: String, CaseIterable {
 
 /// One lesson of the synthesizer's curriculum: task texts of at most `maxFacts` facts about fresh
 /// names, written to DIR/`name`.jsonl and ingested as instruction set demo-`name`.
-struct SynthesizerLesson: Equatable {
+struct SynthesizerLesson: Equatable, Sendable {
     var name: String
     var maxFacts: Int
     /// Keeps the lessons' texts apart (and each lesson's texts the same whatever else changes).
