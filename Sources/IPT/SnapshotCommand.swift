@@ -3,6 +3,7 @@ import Foundation
 import Mixing
 import ProgressReporting
 import Store
+import Tokenization
 
 struct SnapshotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,6 +3,7 @@ import Foundation
 import Mixing
 import Randomness
 import Store
+import Tokenization
 
 /// Synthesizer fine-tuning data, as the paper builds its instruction synthesizer: each
 /// context-based example becomes one one-shot example in the synthesizer format —
@@ -33,14 +34,15 @@ public struct SynthesizerExamples: TrainingData {
     }
 
     /// One example's tokens and whether each token carries loss.
-    static func encode(context: String, pairs: [QAPair], tokenizer: SnapshotTokenizer) -> (tokens: [Int32], isTarget: [Bool]) {
-        let prompt = [tokenizer.bosId] + tokenizer.encode(prompt(context: context))
-        let answer = tokenizer.encode(completion(pairs: pairs)) + [tokenizer.eosId]
+    static func encode(context: String, pairs: [QAPair], tokenizer: any TextTokenizer, bos: Int32, eos: Int32) -> (tokens: [Int32], isTarget: [Bool]) {
+        let prompt = [bos] + tokenizer.encode(prompt(context: context))
+        let answer = tokenizer.encode(completion(pairs: pairs)) + [eos]
         return (prompt + answer, Array(repeating: false, count: prompt.count) + Array(repeating: true, count: answer.count))
     }
 
-    public static func pack(examples: [(context: String, pairs: [QAPair])], setIdentity: String, tokenizer: SnapshotTokenizer,
-                            sequenceLength L: Int, seed: UInt64) throws(TrainingError) -> SynthesizerExamples {
+    public static func pack(examples: [(context: String, pairs: [QAPair])], setIdentity: String, tokenizer: any TextTokenizer,
+                            sequenceLength L: Int, seed: UInt64) throws -> SynthesizerExamples {
+        let (bos, eos) = try tokenizer.documentDelimiters()
         var rng = SeededGenerator(seed: seed, stream: 0)
         let order = rng.shuffled(Array(examples.indices))
         var sequences: [TrainingSequence] = []
@@ -49,7 +51,7 @@ public struct SynthesizerExamples: TrainingData {
         func flush() {
             guard !tokens.isEmpty else { return }
             let used = tokens.count
-            tokens += repeatElement(tokenizer.eosId, count: L - used)
+            tokens += repeatElement(eos, count: L - used)
             isTarget += repeatElement(false, count: L - used)
             // mask[t] weighs the prediction of token t+1 from position t.
             var mask = [Float](repeating: 0, count: L)
@@ -59,14 +61,14 @@ public struct SynthesizerExamples: TrainingData {
             isTarget = []
         }
         for index in order {
-            let example = encode(context: examples[index].context, pairs: examples[index].pairs, tokenizer: tokenizer)
+            let example = encode(context: examples[index].context, pairs: examples[index].pairs, tokenizer: tokenizer, bos: bos, eos: eos)
             if example.tokens.count > L { dropped += 1; continue }
             if tokens.count + example.tokens.count > L { flush() }
             tokens += example.tokens
             isTarget += example.isTarget
         }
         flush()
-        guard !sequences.isEmpty else { throw .noData(reason: "every example is longer than the sequence length \(L); raise --seq-len") }
+        guard !sequences.isEmpty else { throw TrainingError.noData(reason: "every example is longer than the sequence length \(L); raise --seq-len") }
         let identity = Hex.sha256(Data("synthesizer-v1 \(setIdentity) \(tokenizer.identity) \(L) \(seed)".utf8))
         return SynthesizerExamples(sequences: sequences, sequenceLength: L, identity: identity, droppedExamples: dropped)
     }
