@@ -48,14 +48,12 @@ let package = Package(
             dependencies: [
                 "Store", "JSONLines", "CZlib", "ProgressReporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(
             name: "Tokenization",
             dependencies: [
                 "Store", "Corpus", "JSONLines", "ProgressReporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
         // Synthesis's core: the synthesizer format, the parser, chaining and the work queue.
@@ -85,7 +83,6 @@ let package = Package(
             dependencies: [
                 "Store", "Synthesis", "Corpus", "JSONLines", "Randomness", "ProgressReporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             plugins: ["EmbedSQL"]),
         // Instruction data, mixtures, content-addressed snapshots and exports for other trainers.
@@ -102,7 +99,6 @@ let package = Package(
             dependencies: [
                 "Model", "Store", "Mixing", "Tokenization", "Randomness", "JSONLines", "ProgressReporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
         // lm-evaluation-harness-style multiple-choice scoring, perplexity, reports and plots.

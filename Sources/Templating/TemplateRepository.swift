@@ -27,7 +27,7 @@ public enum TemplateRepository {
         for var template in catalog.all {
             let hash = template.sha256
             if let row = try Row.fetchOne(find, arguments: [template.family.rawValue, template.name, template.version]) {
-                guard (row["sha256"] as Data) == hash else {
+                guard (row["sha256"] as String) == hash else {
                     throw TemplateError.changedWithoutNewVersion(family: template.family.rawValue, template: template.name,
                                                                  version: template.version)
                 }
