@@ -30,6 +30,6 @@ extension CorpusRepository {
                 }
             }
         }
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.text
     }
 }

@@ -43,6 +43,6 @@ public struct IngestBenchmark: Sendable {
             o.member("runs") { json in json.array { a in for r in rates { a.element { $0.double(tenth(r)) } } } }
             o.member("mb_per_s") { $0.double(tenth(Stopwatch.median(rates))) }
         }
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.text
     }
 }

@@ -43,7 +43,7 @@ public enum EvaluationRuns {
             o.member("n") { $0.integer(scores.results.count) }
             o.member("shots") { $0.integer(shots) }
         }
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.text
     }
 
     /// Held-out perplexity over the corpus's held-out texts (the first `limit` by id).
@@ -62,6 +62,6 @@ public enum EvaluationRuns {
             o.member("tokens") { $0.integer(scores.results.reduce(0) { $0 + $1.tokenCount }) }
             o.member("bytes") { $0.integer(scores.results.reduce(0) { $0 + $1.byteCount }) }
         }
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.text
     }
 }

@@ -25,6 +25,6 @@ struct ModelLogitsCommand: ParsableCommand {
                 }
             }
         }
-        print(String(decoding: out.bytes, as: UTF8.self))
+        print(out.text)
     }
 }

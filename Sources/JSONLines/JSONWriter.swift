@@ -6,9 +6,12 @@
 ///         o.member("id") { $0.string("a-1") }
 ///         o.member("n") { $0.integer(3) }
 ///     }
-///     String(decoding: line.bytes, as: UTF8.self)   // {"id":"a-1","n":3}
+///     line.text   // {"id":"a-1","n":3}
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
+
+    /// What has been written, as a string.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
 
     public init() {}
 

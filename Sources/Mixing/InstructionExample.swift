@@ -73,7 +73,7 @@ public enum InstructionExample: Equatable, Sendable {
                 a.element { $0.object { o in o.member("Q") { $0.string(pair.question) }; o.member("A") { $0.string(pair.answer) } } }
             }
         }
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.text
     }
 
     /// Canonical JSON of the example; its SHA-256 identifies the example.
@@ -94,7 +94,7 @@ public enum InstructionExample: Equatable, Sendable {
                 }
             }
         }
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.text
     }
 
     /// Lowercase hex SHA-256 of `canonicalJSON`: an example repeated within a set is stored once.

@@ -49,6 +49,6 @@ public struct AugmentedText: Codable, FetchableRecord, PersistableRecord, Sendab
     static func json(_ integers: [Int64]) -> String {
         var writer = JSONWriter()
         writer.array(ofIntegers: integers)
-        return String(decoding: writer.bytes, as: UTF8.self)
+        return writer.text
     }
 }

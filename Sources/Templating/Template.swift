@@ -46,7 +46,7 @@ public struct Template: Sendable, Equatable {
         writer.object { object in
             for part in parts { object.member(part.name) { $0.string(part.text) } }
         }
-        return String(decoding: writer.bytes, as: UTF8.self)
+        return writer.text
     }
 
     /// Lowercase hex SHA-256 of `family \n name \n version \n body`.

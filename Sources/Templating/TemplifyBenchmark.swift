@@ -52,6 +52,6 @@ public struct TemplifyBenchmark: Sendable {
             o.member("render_texts_per_s") { $0.double(Stopwatch.median(renderOnly).rounded()) }
             o.member("runs") { json in json.array { a in for r in endToEnd { a.element { $0.double(r.rounded()) } } } }
         }
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.text
     }
 }

@@ -65,6 +65,6 @@ public struct TokenizerBenchmark: Sendable {
             o.member("tokens") { $0.integer(tokens) }
             o.member("bytes_per_token") { $0.double(hundredth(Double(bytes) / Double(max(tokens, 1)))) }
         }
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.text
     }
 }

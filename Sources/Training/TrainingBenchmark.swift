@@ -61,6 +61,6 @@ public struct TrainingBenchmark: Sendable {
             o.member("sgemm_peak_gflops") { $0.double(tenth(peak)) }
             o.member("mfu") { $0.double((median * flopsPerToken / (peak * 1e9) * 1000).rounded() / 1000) }
         }
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.text
     }
 }
