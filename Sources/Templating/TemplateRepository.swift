@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import JSONLines
+import Store
 
 /// The only place the `templates` table is read and written. Loading is idempotent by content:
 /// a template already stored with the same hash keeps its id; one stored under the same family,
@@ -15,6 +16,11 @@ public enum TemplateRepository {
         public var catalog: TemplateCatalog
         public var added: Int
         public var unchanged: Int
+    }
+
+    /// `load` as a transaction of its own (`ipt templates load`).
+    public static func load(_ catalog: TemplateCatalog, store: Store) throws -> LoadResult {
+        try store.write { db in try load(catalog, in: db) }
     }
 
     public static func load(_ catalog: TemplateCatalog, in db: Database) throws -> LoadResult {
