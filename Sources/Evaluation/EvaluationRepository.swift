@@ -66,7 +66,7 @@ public enum EvaluationRepository {
             """)
         for result in scores.results {
             var logprobs = JSONWriter()
-            logprobs.array { a in for value in result.logLikelihoods { a.element { $0.double(value) } } }
+            logprobs.array(ofDoubles: result.logLikelihoods)
             var characters = JSONWriter(), bytes = JSONWriter(), examples = JSONWriter()
             characters.array(ofIntegers: result.choiceCharacters)
             bytes.array(ofIntegers: result.choiceBytes)

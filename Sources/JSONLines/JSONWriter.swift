@@ -103,6 +103,11 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: "]"))
     }
 
+    /// An array of numbers, each written as `double` writes it.
+    public mutating func array(ofDoubles values: some Sequence<Double>) {
+        array { a in for value in values { a.element { $0.double(value) } } }
+    }
+
     private mutating func append(_ text: String) {
         bytes.append(contentsOf: text.utf8)
     }
