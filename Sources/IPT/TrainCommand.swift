@@ -90,6 +90,9 @@ struct TrainRunCommand: ParsableCommand {
     @Option(help: "Warmup steps (overrides the config).")
     var warmup: Int?
 
+    @Option(help: "Synthesizer mode: loss weight of the answers' tokens relative to the rest of the pairs (overrides the config's answerLossWeight; default 1).")
+    var answerWeight: Float?
+
     @Option(help: "Checkpoint every N steps (0: only at the end).")
     var checkpointEvery: Int?
 
@@ -115,6 +118,7 @@ struct TrainRunCommand: ParsableCommand {
         if let accumulation { config.gradientAccumulation = accumulation }
         if let lr { config.learningRate = lr }
         if let warmup { config.warmupSteps = warmup }
+        if let answerWeight { config.answerLossWeight = answerWeight }
         if let checkpointEvery { config.checkpointEvery = checkpointEvery }
         if let evalEvery { config.evalEvery = evalEvery }
         var plan = TrainingPlan(mode: mode, config: config, seed: seed, outDirectory: out)

@@ -32,43 +32,64 @@ public struct SynthesizerExamples: TrainingData {
         pairs.map { "<QUE> \($0.question) <ANS> \($0.answer) </END>" }.joined(separator: "\n\n")
     }
 
-    /// One example's tokens and whether each token carries loss.
-    static func encode(context: String, pairs: [QAPair], tokenizer: any TextTokenizer, bos: Int32, eos: Int32) -> (tokens: [Int32], isTarget: [Bool]) {
+    /// One example's tokens and the loss weight of each: 0 for the prompt, `answerWeight` for
+    /// the tokens of each answer, 1 for the rest of the pairs. The pairs are encoded piece by
+    /// piece (question, answer, end marker) so the answer's tokens are known; where that differs
+    /// from encoding them whole (a merge across a piece boundary) the whole encoding is used,
+    /// every pair token weighing 1.
+    static func encode(context: String, pairs: [QAPair], tokenizer: any TextTokenizer, bos: Int32, eos: Int32,
+                       answerWeight: Float = 1) -> (tokens: [Int32], weights: [Float]) {
         let prompt = [bos] + tokenizer.encode(prompt(context: context))
-        let answer = tokenizer.encode(completion(pairs: pairs)) + [eos]
-        return (prompt + answer, Array(repeating: false, count: prompt.count) + Array(repeating: true, count: answer.count))
+        let whole = tokenizer.encode(completion(pairs: pairs)) + [eos]
+        var pieces: [Int32] = [], pieceWeights: [Float] = []
+        if answerWeight != 1 {
+            for (index, pair) in pairs.enumerated() {
+                for (text, weight) in [((index > 0 ? "\n\n" : "") + "<QUE> \(pair.question) <ANS>", Float(1)),
+                                       (" \(pair.answer)", answerWeight), (" </END>", Float(1))] {
+                    let tokens = tokenizer.encode(text)
+                    pieces += tokens
+                    pieceWeights += repeatElement(weight, count: tokens.count)
+                }
+            }
+            pieces.append(eos)
+            pieceWeights.append(1)
+        }
+        let weights = pieces == whole ? pieceWeights : Array(repeating: 1, count: whole.count)
+        return (prompt + whole, Array(repeating: 0, count: prompt.count) + weights)
     }
 
     public static func pack(examples: [(context: String, pairs: [QAPair])], setIdentity: String, tokenizer: any TextTokenizer,
-                            sequenceLength L: Int, seed: UInt64) throws -> SynthesizerExamples {
+                            sequenceLength L: Int, seed: UInt64, answerWeight: Float = 1) throws -> SynthesizerExamples {
         let (bos, eos) = try tokenizer.documentDelimiters()
         var rng = SeededGenerator(seed: seed, stream: 0)
         let order = rng.shuffled(Array(examples.indices))
         var sequences: [TrainingSequence] = []
-        var tokens: [Int32] = [], isTarget: [Bool] = []
+        var tokens: [Int32] = [], weights: [Float] = []
         var dropped = 0
         func flush() {
             guard !tokens.isEmpty else { return }
             let used = tokens.count
             tokens += repeatElement(eos, count: L - used)
-            isTarget += repeatElement(false, count: L - used)
+            weights += repeatElement(0, count: L - used)
             // mask[t] weighs the prediction of token t+1 from position t.
-            var mask = [Float](repeating: 0, count: L)
-            for t in 0..<(L - 1) where isTarget[t + 1] { mask[t] = 1 }
+            let mask = Array(weights.dropFirst()) + [0]
             sequences.append(TrainingSequence(tokens: tokens, lossMask: mask))
             tokens = []
-            isTarget = []
+            weights = []
         }
         for index in order {
-            let example = encode(context: examples[index].context, pairs: examples[index].pairs, tokenizer: tokenizer, bos: bos, eos: eos)
+            let example = encode(context: examples[index].context, pairs: examples[index].pairs, tokenizer: tokenizer, bos: bos, eos: eos,
+                                 answerWeight: answerWeight)
             if example.tokens.count > L { dropped += 1; continue }
             if tokens.count + example.tokens.count > L { flush() }
             tokens += example.tokens
-            isTarget += example.isTarget
+            weights += example.weights
         }
         flush()
         guard !sequences.isEmpty else { throw TrainingError.noData(reason: "every example is longer than the sequence length \(L); raise --seq-len") }
-        let identity = Hex.sha256(Data("synthesizer-v1 \(setIdentity) \(tokenizer.identity) \(L) \(seed)".utf8))
+        // Weight 1 keeps the identity data made before answer weights had.
+        let weighting = answerWeight == 1 ? "" : " answer-weight \(answerWeight)"
+        let identity = Hex.sha256(Data("synthesizer-v1 \(setIdentity) \(tokenizer.identity) \(L) \(seed)\(weighting)".utf8))
         return SynthesizerExamples(sequences: sequences, sequenceLength: L, identity: identity, droppedExamples: dropped)
     }
 }

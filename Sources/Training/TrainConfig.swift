@@ -34,6 +34,10 @@ public struct TrainConfig: Codable, Equatable, Sendable {
     public var evalEvery: Int = 0
     /// Batches averaged into one held-out loss (nanoGPT's `eval_iters`).
     public var evalBatches: Int = 4
+    /// Synthesizer mode: the loss weight of each answer's tokens, relative to the other tokens of
+    /// the pairs (nil: 1, all alike). Questions and markers are easy to predict; the answers are
+    /// where the synthesizer has to read its text, and the weight makes them count.
+    public var answerLossWeight: Float?
     /// SHA-256 of the starting weights (float32, in layout order) when the run began from a
     /// model directory rather than from the seed; nil for a random initialisation.
     public var initialWeightsSHA256: String?
@@ -123,6 +127,7 @@ public struct TrainConfig: Codable, Equatable, Sendable {
         try check(checkpointEvery >= 0, "checkpointEvery", "must not be negative")
         try check(evalEvery >= 0, "evalEvery", "must not be negative")
         try check(evalBatches > 0, "evalBatches", "must be positive")
+        if let answerLossWeight { try check(answerLossWeight > 0 && answerLossWeight <= 1000, "answerLossWeight", "must be in (0, 1000]") }
         do { try model.validate(path: modelName) } catch {
             throw .malformedConfig(path: modelName, field: "model", reason: error.localizedDescription)
         }

@@ -35,6 +35,9 @@ import Testing
             // Each lesson starts from the model the one before it left.
             let lessonStarts = try String.fetchAll(db, sql: "SELECT json_extract(config_json, '$.modelName') FROM training_runs WHERE mode = 'synthesizer' ORDER BY id")
             #expect(lessonStarts == ["tiny", directory + "/models/synthesizer-tasks-one/step-000001", directory + "/models/synthesizer-tasks-short/step-000002"])
+            // The lesson that forms reading weighs the answers 20; its run records that.
+            let answerWeights = try Double?.fetchAll(db, sql: "SELECT json_extract(config_json, '$.answerLossWeight') FROM training_runs WHERE mode = 'synthesizer' ORDER BY id")
+            #expect(answerWeights == [nil, 20, nil])
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM instruction_pairs p LEFT JOIN instruction_pair_checks c ON c.pair_id = p.id WHERE c.pair_id IS NULL") == 0)
 
             let resultsData = try Data(contentsOf: URL(fileURLWithPath: directory + "/results.json"))

@@ -37,6 +37,28 @@ import Tokenization
         #expect(SynthesizerExamples.completion(pairs: examples[1].pairs) == "<QUE> Is ice hot? <ANS> No. </END>\n\n<QUE> What is ice? <ANS> Cold. </END>")
     }
 
+    @Test func answerTokensCarryTheAnswerWeight() throws {
+        let tokenizer = ByteTokenizer()
+        let plain = try SynthesizerExamples.pack(examples: examples, setIdentity: "t", tokenizer: tokenizer, sequenceLength: 256, seed: 1)
+        let weighted = try SynthesizerExamples.pack(examples: examples, setIdentity: "t", tokenizer: tokenizer, sequenceLength: 256, seed: 1,
+                                                    answerWeight: 5)
+        #expect(weighted.identity != plain.identity)
+        for (sequence, plainSequence) in zip(weighted.sequences, plain.sequences) {
+            #expect(sequence.tokens == plainSequence.tokens)
+            let mask = try #require(sequence.lossMask), plainMask = try #require(plainSequence.lossMask)
+            // The same tokens carry loss; the answers' (with the space before them) weigh 5.
+            #expect(mask.map { $0 > 0 } == plainMask.map { $0 > 0 })
+            let heavy = tokenizer.decode((0..<255).filter { mask[$0] == 5 }.map { sequence.tokens[$0 + 1] })
+            let light = tokenizer.decode((0..<255).filter { mask[$0] == 1 }.map { sequence.tokens[$0 + 1] })
+            for answer in examples.flatMap(\.pairs).map(\.answer) { #expect(!light.contains(answer)) }
+            #expect(!heavy.contains("<ANS>") && !heavy.contains("</END>") && !heavy.contains("?"))
+        }
+        let heavyText = weighted.sequences.map { sequence in
+            tokenizer.decode((0..<255).filter { sequence.lossMask![$0] == 5 }.map { sequence.tokens[$0 + 1] })
+        }.joined()
+        for answer in examples.flatMap(\.pairs).map(\.answer) { #expect(heavyText.contains(" " + answer)) }
+    }
+
     @Test func fineTuningWritesACheckpointTheModelTargetLoads() throws {
         let data = try SynthesizerExamples.pack(examples: examples, setIdentity: "t", tokenizer: ByteTokenizer(), sequenceLength: 128, seed: 1)
         #expect(data.droppedExamples == 0)
