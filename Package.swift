@@ -48,14 +48,12 @@ let package = Package(
             dependencies: [
                 "Store", "JSONLines", "CZlib", "ProgressReporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(
             name: "Tokenization",
             dependencies: [
                 "Store", "Corpus", "JSONLines", "ProgressReporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
         // Synthesis's core: the synthesizer format, the parser, chaining and the work queue.
@@ -85,7 +83,6 @@ let package = Package(
             dependencies: [
                 "Store", "Synthesis", "Corpus", "JSONLines", "Randomness", "ProgressReporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             plugins: ["EmbedSQL"]),
         // Instruction data, mixtures, content-addressed snapshots and exports for other trainers.
@@ -102,7 +99,6 @@ let package = Package(
             dependencies: [
                 "Model", "Store", "Mixing", "Tokenization", "Randomness", "JSONLines", "ProgressReporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
         // lm-evaluation-harness-style multiple-choice scoring, perplexity, reports and plots.
@@ -131,7 +127,7 @@ let package = Package(
         .testTarget(name: "ModelTests", dependencies: ["Model", "CKernels", "Randomness"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "ProgressReporting", "Store", "Corpus", "Model", "Tokenization", "Mixing", "Randomness", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MixingTests", dependencies: ["Mixing", "ProgressReporting", "Store", "Corpus", "JSONLines", "Randomness", "Tokenization"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Mixing", "Model", "Store", "Corpus", "Randomness", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Mixing", "Model", "Store", "Corpus", "Randomness", "Tokenization", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "SynthesisBackends", "Store", "Corpus", "JSONLines", "Randomness", "Model", "Tokenization"]),
         .testTarget(name: "TemplatingTests", dependencies: ["Templating", "Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "ProgressReporting", "Corpus", "Store", "JSONLines"]),

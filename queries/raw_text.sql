@@ -5,7 +5,7 @@ SELECT r.id,
        s.name AS source,
        r.split,
        r.char_count,
-       hex(r.sha256) AS sha256,
+       r.sha256,
        i.path AS ingested_from,
        r.text
 FROM raw_texts r

@@ -11,7 +11,7 @@ CREATE TABLE schema_migrations (
     applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 
--- Corpus (0001) -------------------------------------------------------------------------------
+-- Corpus (0001; raw_texts as rebuilt by 0015) ------------------------------------------------
 
 -- A named origin of raw texts ("man-pages", "pubmed-2024"). Chosen with `ipt ingest --source`.
 CREATE TABLE sources (
@@ -35,6 +35,7 @@ CREATE TABLE ingests (
 );
 
 -- A raw text, stored once: its SHA-256 (of the UTF-8 bytes) is unique across the database.
+-- Every SHA-256 in the database is lowercase hex text (0015 converted the columns that held bytes).
 CREATE TABLE raw_texts (
     id INTEGER PRIMARY KEY,
     source_id INTEGER NOT NULL REFERENCES sources(id),
@@ -42,7 +43,7 @@ CREATE TABLE raw_texts (
     external_id TEXT,
     split TEXT NOT NULL DEFAULT 'train' CHECK (split IN ('train', 'heldout')),
     text TEXT NOT NULL CHECK (length(text) > 0),
-    sha256 BLOB NOT NULL UNIQUE CHECK (length(sha256) = 32),
+    sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),
     char_count INTEGER NOT NULL,
     byte_count INTEGER NOT NULL
 );
@@ -183,7 +184,7 @@ CREATE TABLE instruction_pair_checks (
 );
 CREATE INDEX instruction_pair_checks_by_verdict ON instruction_pair_checks(verdict);
 
--- Templating (0004; augmented_texts as rebuilt by 0010) ----
+-- Templating (0004; augmented_texts as rebuilt by 0010, templates and augmented_texts by 0015) ----
 
 -- One template of the catalog (templates/*.json), loaded by `ipt templates load` or templify.
 -- A (family, name, version) is never reloaded with other content: a new wording is a new version.
@@ -193,7 +194,7 @@ CREATE TABLE templates (
     name TEXT NOT NULL,
     version INTEGER NOT NULL CHECK (version >= 1),
     body TEXT NOT NULL,                -- JSON object: part name -> pattern with {placeholders}
-    sha256 BLOB NOT NULL UNIQUE,       -- SHA-256 of family, name, version and body
+    sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),   -- SHA-256 of family, name, version and body
     source_file TEXT NOT NULL,         -- the catalog file it came from
     loaded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     UNIQUE (family, name, version)
@@ -220,7 +221,7 @@ CREATE TABLE augmented_texts (
     raw_text_ids TEXT NOT NULL,        -- JSON array: their raw texts, in the same order
     pair_ids TEXT NOT NULL,            -- JSON array: the usable pairs formatted, in text order
     text TEXT NOT NULL,
-    sha256 BLOB NOT NULL,              -- SHA-256 of text
+    sha256 TEXT NOT NULL CHECK (length(sha256) = 64),   -- SHA-256 of text
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     UNIQUE (run_id, seed, first_request_id, part)
 );
@@ -235,7 +236,7 @@ CREATE TABLE augmented_text_raw_texts (
 ) WITHOUT ROWID;
 CREATE INDEX augmented_text_raw_texts_by_raw_text ON augmented_text_raw_texts(raw_text_id);
 
--- Training (0005) ----
+-- Training (0005; instruction_examples as rebuilt by 0015) ----
 
 -- A named set of instruction data read by `ipt ingest-instructions`: general
 -- instruction–response pairs, or context-based task data (a text with its Q/A pairs).
@@ -258,7 +259,7 @@ CREATE TABLE instruction_examples (
     response TEXT,
     context TEXT,
     pairs_json TEXT,
-    sha256 BLOB NOT NULL CHECK (length(sha256) = 32),
+    sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
     UNIQUE (set_id, sha256),
     CHECK ((instruction IS NOT NULL AND response IS NOT NULL AND context IS NULL AND pairs_json IS NULL)
         OR (instruction IS NULL AND response IS NULL AND context IS NOT NULL AND pairs_json IS NOT NULL))

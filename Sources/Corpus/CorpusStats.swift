@@ -1,12 +1,24 @@
 import JSONLines
+import Store
 
-extension CorpusRepository {
-    /// What `ipt stats --json` prints: rows per table and texts per source and split.
-    ///
-    ///     print(CorpusRepository.statsJSON(tables: try store.tableCounts(), sources: try store.read(CorpusRepository.sourceStats)))
-    public static func statsJSON(tables: [(table: String, rows: Int)], sources: [SourceStats]) -> String {
-        let rawTexts = tables.first { $0.table == "raw_texts" }?.rows ?? 0
-        let totalChars = sources.reduce(0) { $0 + $1.chars }
+/// What `ipt stats` shows: rows per table, and texts, characters and bytes per source and split.
+///
+///     let stats = try CorpusStats.read(store: store)
+///     print(stats.json)                          // `ipt stats --json`
+///     print(stats.report(database: store.path))  // `ipt stats`
+public struct CorpusStats: Sendable {
+    public var tables: [(table: String, rows: Int)]
+    public var sources: [SourceStats]
+
+    public static func read(store: Store) throws -> CorpusStats {
+        CorpusStats(tables: try store.tableCounts(), sources: try store.read { db in try CorpusRepository.sourceStats(in: db) })
+    }
+
+    var rawTexts: Int { tables.first { $0.table == "raw_texts" }?.rows ?? 0 }
+    var totalChars: Int { sources.reduce(0) { $0 + $1.chars } }
+
+    /// One JSON object: raw_texts, total_chars, tables, sources.
+    public var json: String {
         var out = JSONWriter()
         out.object { o in
             o.member("raw_texts") { $0.integer(rawTexts) }
@@ -30,6 +42,22 @@ extension CorpusRepository {
                 }
             }
         }
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.text
+    }
+
+    /// A summary line, then a table of rows per table and, once texts exist, one of texts per
+    /// source and split.
+    public func report(database: String) -> String {
+        var tableRows = TextTable(columns: ["table", "rows"])
+        for entry in tables { tableRows.append([entry.table, String(entry.rows)]) }
+        var parts = ["database \(database): \(rawTexts) raw texts, \(totalChars) characters\n", tableRows.render()]
+        if !sources.isEmpty {
+            var sourceRows = TextTable(columns: ["source", "split", "texts", "chars", "bytes"])
+            for s in sources {
+                sourceRows.append([s.source, s.split.rawValue, String(s.texts), String(s.chars), String(s.bytes)])
+            }
+            parts += ["", sourceRows.render()]
+        }
+        return parts.joined(separator: "\n")
     }
 }

@@ -40,9 +40,9 @@ public struct IngestBenchmark: Sendable {
         out.object { o in
             o.member("mb") { $0.double(tenth(megabytes)) }
             o.member("rows") { $0.integer(rows) }
-            o.member("runs") { json in json.array { a in for r in rates { a.element { $0.double(tenth(r)) } } } }
+            o.member("runs") { $0.array(ofDoubles: rates.map(tenth)) }
             o.member("mb_per_s") { $0.double(tenth(Stopwatch.median(rates))) }
         }
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.text
     }
 }

@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import Store
 
 /// A raw text with everything `raw_texts` stores about it computed up front (hash, counts), so
 /// the expensive part of an ingest can run off the thread that writes to SQLite.
@@ -9,14 +9,15 @@ import Foundation
 public struct PreparedText: Sendable {
     public var text: String
     public var externalId: String?
-    public var sha256: Data
+    /// Lowercase hex, as `raw_texts.sha256` stores it.
+    public var sha256: String
     public var charCount: Int
     public var byteCount: Int
 
     public init(text: String, externalId: String?) {
         var text = text
         (sha256, byteCount, charCount) = text.withUTF8 { utf8 in
-            (Data(SHA256.hash(data: UnsafeRawBufferPointer(utf8))), utf8.count, PreparedText.scalarCount(utf8))
+            (Hex.sha256(UnsafeRawBufferPointer(utf8)), utf8.count, PreparedText.scalarCount(utf8))
         }
         self.text = text
         self.externalId = externalId

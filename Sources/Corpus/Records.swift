@@ -31,7 +31,8 @@ public struct RawText: Codable, FetchableRecord, PersistableRecord, Sendable, Eq
     public var externalId: String?
     public var split: Split
     public var text: String
-    public var sha256: Data
+    /// Lowercase hex SHA-256 of the text's UTF-8 bytes.
+    public var sha256: String
     public var charCount: Int
     public var byteCount: Int
 

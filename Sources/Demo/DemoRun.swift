@@ -222,16 +222,10 @@ public struct DemoRun {
         let checker = FactChecker(world: world)
         let peopleByDocument = Dictionary(documents.map { ($0.id, world.people[$0.personId]) },
                                           uniquingKeysWith: { first, _ in first })
-        let store = try Store.open(path: db)
-        let summary = try store.write { db in
-            let checks = try SynthesisRepository.pairsToCheck(run: run, in: db).map { pair in
-                let result = checker.check(question: pair.question, answer: pair.answer,
-                                           subject: pair.rawTextExternalId.flatMap { peopleByDocument[$0] })
-                return PairCheck(pairId: pair.pairId, verdict: result.verdict.rawValue, attributes: result.attributes.map(\.rawValue),
-                                 expected: result.expected)
-            }
-            try SynthesisRepository.recordChecks(checks, checker: "demo world, seed \(seed)", in: db)
-            return try SynthesisRepository.checkSummary(run: run, in: db)
+        let summary = try PairCheckSummary.checking(run: run, checker: "demo world, seed \(seed)", store: try Store.open(path: db)) { pair in
+            let result = checker.check(question: pair.question, answer: pair.answer, subject: pair.rawTextExternalId.flatMap { peopleByDocument[$0] })
+            return PairCheck(pairId: pair.pairId, verdict: result.verdict.rawValue, attributes: result.attributes.map(\.rawValue),
+                             expected: result.expected)
         }
         print(String(format: "   checked against the world: %d pairs, %d about an attribute — %d right, %d wrong (precision %@)",
                      summary.pairs, summary.checked, summary.right, summary.wrong, summary.precision.map { String(format: "%.4f", $0) } ?? "n/a"))

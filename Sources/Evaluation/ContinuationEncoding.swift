@@ -1,3 +1,5 @@
+import Tokenization
+
 /// Splits a (context, continuation) pair into token ids exactly as lm-evaluation-harness's
 /// `_encode_pair` does for causal models: trailing white space of the context moves to the
 /// continuation, the whole string and the context are encoded separately, and the
@@ -11,7 +13,7 @@ public struct ContinuationEncoding: Equatable, Sendable {
     public var context: [Int32]
     public var continuation: [Int32]
 
-    public static func encode(context: String, continuation: String, tokenizer: some ScoringTokenizer) -> ContinuationEncoding {
+    public static func encode(context: String, continuation: String, tokenizer: some TextTokenizer) -> ContinuationEncoding {
         let (context, continuation) = moveTrailingWhitespace(context: context, continuation: continuation)
         let whole = harnessEncode(context + continuation, tokenizer: tokenizer)
         let contextIds = harnessEncode(context, tokenizer: tokenizer)
@@ -20,9 +22,9 @@ public struct ContinuationEncoding: Equatable, Sendable {
 
     /// The harness's `tok_encode`: special tokens as the tokenizer adds them by default, unless
     /// the string already starts with the BOS token's text.
-    static func harnessEncode(_ text: String, tokenizer: some ScoringTokenizer) -> [Int32] {
-        let hasBOS = tokenizer.beginningOfSequenceText.map { !$0.isEmpty && text.hasPrefix($0) } ?? false
-        return tokenizer.scoringIds(text, addSpecialTokens: !hasBOS)
+    static func harnessEncode(_ text: String, tokenizer: some TextTokenizer) -> [Int32] {
+        let hasBOS = tokenizer.prefixTokenText.map { !$0.isEmpty && text.hasPrefix($0) } ?? false
+        return tokenizer.encode(text, addSpecialTokens: !hasBOS)
     }
 
     /// Python's `context.rstrip()` and the shift of the stripped characters onto the continuation.

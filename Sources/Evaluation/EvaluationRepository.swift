@@ -66,7 +66,7 @@ public enum EvaluationRepository {
             """)
         for result in scores.results {
             var logprobs = JSONWriter()
-            logprobs.array { a in for value in result.logLikelihoods { a.element { $0.double(value) } } }
+            logprobs.array(ofDoubles: result.logLikelihoods)
             var characters = JSONWriter(), bytes = JSONWriter(), examples = JSONWriter()
             characters.array(ofIntegers: result.choiceCharacters)
             bytes.array(ofIntegers: result.choiceBytes)
@@ -74,7 +74,7 @@ public enum EvaluationRepository {
             try insert.execute(arguments: [
                 runId, result.itemId, result.chosen, result.chosenNorm, result.chosenBytes,
                 result.correct ? 1 : 0, result.correctNorm ? 1 : 0,
-                text(logprobs), text(characters), text(bytes), text(examples),
+                logprobs.text, characters.text, bytes.text, examples.text,
             ])
         }
         return runId
@@ -185,8 +185,6 @@ public enum EvaluationRepository {
     private static func jsonArray(strings: [String]) -> String {
         var writer = JSONWriter()
         writer.array { a in for value in strings { a.element { $0.string(value) } } }
-        return text(writer)
+        return writer.text
     }
-
-    private static func text(_ writer: JSONWriter) -> String { String(decoding: writer.bytes, as: UTF8.self) }
 }

@@ -10,6 +10,25 @@ import Store
 ///                                                  seed: 1234, sampler: .random) { try EvaluationSubject.load(store: store, directory: "m") }
 ///     print(json)   // {"run":1,"task":"capitals","acc":0.5,…}
 public enum EvaluationRuns {
+    /// Imports a task file under `name` (default: the file's name without .jsonl) into the
+    /// database at `databasePath`, which is opened (and created) only once the file has been
+    /// read; returns the line `ipt eval import` prints: the task and its items per split.
+    public static func importTask(file: String, name: String?, databasePath: String) throws -> String {
+        let items = try TaskFile.read(path: file)
+        let task = try Store.open(path: databasePath).write { db in
+            try EvaluationRepository.importTask(name: name ?? taskName(file: file), sourcePath: file, items: items, in: db)
+        }
+        var quotedName = JSONWriter()
+        quotedName.string(task.name)
+        let splits = TaskSplit.allCases.map { split in "\"\(split.rawValue)\": \(items.filter { $0.split == split }.count)" }
+        return "{\"task\": \(task.id), \"name\": \(quotedName.text), \"items\": \(items.count), \(splits.joined(separator: ", "))}"
+    }
+
+    /// The name a task file is imported under: its file name without the extension.
+    static func taskName(file: String) -> String {
+        URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+    }
+
     /// Scores a multiple-choice task: an imported task's name, or a `.jsonl` file (or any path),
     /// imported first under its file name. `subject` loads the model once the task is known.
     public static func multipleChoice(store: Store, task: String, split: TaskSplit, shots: Int, seed: UInt64, sampler: FewShotPrompt.Sampler,
@@ -17,8 +36,7 @@ public enum EvaluationRuns {
         let (record, items) = try store.write { db -> (EvalTask, [TaskItem]) in
             let record: EvalTask
             if task.hasSuffix(".jsonl") || task.contains("/") {
-                let name = URL(fileURLWithPath: task).deletingPathExtension().lastPathComponent
-                record = try EvaluationRepository.importTask(name: name, sourcePath: task, items: try TaskFile.read(path: task), in: db)
+                record = try EvaluationRepository.importTask(name: taskName(file: task), sourcePath: task, items: try TaskFile.read(path: task), in: db)
             } else if let existing = try EvaluationRepository.task(named: task, in: db) {
                 record = existing
             } else {
@@ -43,7 +61,7 @@ public enum EvaluationRuns {
             o.member("n") { $0.integer(scores.results.count) }
             o.member("shots") { $0.integer(shots) }
         }
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.text
     }
 
     /// Held-out perplexity over the corpus's held-out texts (the first `limit` by id).
@@ -62,6 +80,6 @@ public enum EvaluationRuns {
             o.member("tokens") { $0.integer(scores.results.reduce(0) { $0 + $1.tokenCount }) }
             o.member("bytes") { $0.integer(scores.results.reduce(0) { $0 + $1.byteCount }) }
         }
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.text
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
-import Mixing
 import Model
 import Store
+import Tokenization
 
 /// The model an evaluation scores, loaded with the tokenizer its texts go through: a model
 /// directory with its own tokenizer.json, or a training checkpoint (looked up and verified in
@@ -14,7 +14,7 @@ public struct EvaluationSubject {
     /// How the scores are recorded: the model's path or checkpoint, and the tokenizer used.
     public var subject: EvaluatedModel
     public var model: DecoderModel
-    public var tokenizer: any ScoringTokenizer
+    public var tokenizer: any TextTokenizer
 
     /// `tokenizer`: a tokenizer.json file (default: the model directory's, or a checkpoint's
     /// snapshot tokenizer); a stored tokenizer's name or `bytes` (with `<s>` before each text,
@@ -30,7 +30,7 @@ public struct EvaluationSubject {
         }
         let model = try DecoderModel.load(directory: directory)
         func subject(_ tokenizer: String) -> EvaluatedModel { EvaluatedModel(path: directory, checkpointId: checkpoint, tokenizer: tokenizer) }
-        if tokenizer == "raw-bytes" { return EvaluationSubject(subject: subject("raw-bytes"), model: model, tokenizer: RawByteTokenizer()) }
+        if tokenizer == "raw-bytes" { return EvaluationSubject(subject: subject("raw-bytes"), model: model, tokenizer: ByteTokenizer.raw()) }
         if let name = tokenizer, !FileManager.default.fileExists(atPath: name) {
             snapshotTokenizer = (name, true)
         }

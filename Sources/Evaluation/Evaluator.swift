@@ -1,5 +1,6 @@
 import Model
 import ProgressReporting
+import Tokenization
 
 /// Scores multiple-choice items the way lm-evaluation-harness's `hf` model scores a
 /// `multiple_choice` task: each choice is the continuation `" " + choice` of the (few-shot)
@@ -12,10 +13,10 @@ import ProgressReporting
 ///     print(scores.metric("acc")!.value, scores.metric("acc_norm")!.value)
 public struct Evaluator {
     public let model: DecoderModel
-    public let tokenizer: any ScoringTokenizer
+    public let tokenizer: any TextTokenizer
     public var scorer: LoglikelihoodScorer
 
-    public init(model: DecoderModel, tokenizer: any ScoringTokenizer) {
+    public init(model: DecoderModel, tokenizer: any TextTokenizer) {
         self.model = model
         self.tokenizer = tokenizer
         scorer = LoglikelihoodScorer(model: model)

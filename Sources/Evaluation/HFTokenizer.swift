@@ -1,5 +1,6 @@
 import Foundation
 import JSONLines
+import Store
 import Tokenization
 
 /// A Hugging Face tokenizer directory as transformers' `AutoTokenizer` sees it: `tokenizer.json`
@@ -8,26 +9,32 @@ import Tokenization
 /// tokenizer.json post-processor adds, as HF's `tokenizer.encode(text)` does.
 ///
 ///     let tokenizer = try HFTokenizer.load(path: "models/tiny/tokenizer.json")
-///     tokenizer.scoringIds("Paris", addSpecialTokens: true)
+///     tokenizer.encode("Paris", addSpecialTokens: true)
 ///     let scores = try Evaluator(model: model, tokenizer: tokenizer).evaluate(items: items)
-public final class HFTokenizer: ScoringTokenizer {
+public final class HFTokenizer: TextTokenizer {
     public let tokenizer: Tokenizer
+    /// The tokenizer.json path.
+    public let name: String
+    /// The SHA-256 of the tokenizer.json bytes.
+    public let identity: String
+    public let bosId: Int32?
+    public let eosId: Int32?
     /// The prefix token's text (BOS, else EOS), for the harness's `has_bos_prefix` rule.
-    public let beginningOfSequenceText: String?
-    public let endOfSequenceText: String?
-    public let prefixTokenId: Int32?
+    public let prefixTokenText: String?
 
-    public init(tokenizer: Tokenizer, beginningOfSequence: String?, endOfSequence: String?) {
+    public init(tokenizer: Tokenizer, name: String, identity: String, beginningOfSequence: String?, endOfSequence: String?) {
         self.tokenizer = tokenizer
-        endOfSequenceText = endOfSequence
+        self.name = name
+        self.identity = identity
         func id(_ text: String?) -> Int32? {
             guard let text else { return nil }
             if let added = tokenizer.addedTokens.first(where: { $0.content == text }) { return Int32(added.id) }
             return tokenizer.id(of: text).map { Int32($0) }
         }
-        prefixTokenId = id(beginningOfSequence) ?? id(endOfSequence)
+        bosId = id(beginningOfSequence)
+        eosId = id(endOfSequence)
         // The harness compares strings with the decoded prefix token, which is EOS when there is no BOS.
-        beginningOfSequenceText = id(beginningOfSequence) != nil ? beginningOfSequence : (id(endOfSequence) != nil ? endOfSequence : nil)
+        prefixTokenText = bosId != nil ? beginningOfSequence : (eosId != nil ? endOfSequence : nil)
     }
 
     /// Reads tokenizer.json at `path` and the special-token names beside it.
@@ -50,7 +57,7 @@ public final class HFTokenizer: ScoringTokenizer {
             bos = tokenName(json["bos_token"]) ?? bos
             eos = tokenName(json["eos_token"]) ?? eos
         }
-        return HFTokenizer(tokenizer: tokenizer, beginningOfSequence: bos, endOfSequence: eos)
+        return HFTokenizer(tokenizer: tokenizer, name: path, identity: Hex.sha256(data), beginningOfSequence: bos, endOfSequence: eos)
     }
 
     /// A special token is written as a string or as {"content": "…", …}.
@@ -58,7 +65,11 @@ public final class HFTokenizer: ScoringTokenizer {
         value?.stringValue ?? value?["content"]?.stringValue
     }
 
-    public func scoringIds(_ text: String, addSpecialTokens: Bool) -> [Int32] {
+    public var vocabSize: Int { tokenizer.vocabularySize }
+
+    public func encode(_ text: String) -> [Int32] { encode(text, addSpecialTokens: false) }
+
+    public func encode(_ text: String, addSpecialTokens: Bool) -> [Int32] {
         tokenizer.encode(text, addSpecialTokens: addSpecialTokens).map { Int32(bitPattern: $0) }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import ProgressReporting
+import Tokenization
 
 /// Perplexity of texts the model never trained on, scored like the harness's
 /// `loglikelihood_rolling`: the text's tokens (no special tokens) follow the prefix token (BOS,
@@ -13,10 +14,10 @@ import ProgressReporting
 ///     result.metric("bits_per_byte")
 public struct PerplexityEvaluator {
     public let model: DecoderModel
-    public let tokenizer: any ScoringTokenizer
+    public let tokenizer: any TextTokenizer
     public var scorer: LoglikelihoodScorer
 
-    public init(model: DecoderModel, tokenizer: any ScoringTokenizer) {
+    public init(model: DecoderModel, tokenizer: any TextTokenizer) {
         self.model = model
         self.tokenizer = tokenizer
         scorer = LoglikelihoodScorer(model: model)
@@ -32,7 +33,7 @@ public struct PerplexityEvaluator {
         progress(StageProgress(phase: "tokenizing", done: 0, total: texts.count, unit: .count("texts")))
         for (index, text) in texts.enumerated() {
             defer { progress(StageProgress(phase: "tokenizing", done: index + 1, total: texts.count, unit: .count("texts"))) }
-            var ids = tokenizer.scoringIds(text.text, addSpecialTokens: false)
+            var ids = tokenizer.encode(text.text)
             if let bad = ids.first(where: { $0 < 0 || Int($0) >= model.config.vocabSize }) {
                 throw EvaluationError.vocabularyMismatch(tokenId: bad, vocabularySize: model.config.vocabSize)
             }

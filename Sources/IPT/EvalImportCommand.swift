@@ -1,7 +1,5 @@
 import ArgumentParser
 import Evaluation
-import Foundation
-import Store
 
 struct EvalImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,13 +21,6 @@ struct EvalImportCommand: ParsableCommand {
     var name: String?
 
     func run() throws {
-        let items = try TaskFile.read(path: file)
-        let taskName = name ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-        let store = try Store.open(path: database.db)
-        let task = try store.write { db in try EvaluationRepository.importTask(name: taskName, sourcePath: file, items: items, in: db) }
-        var counts: [TaskSplit: Int] = [:]
-        for item in items { counts[item.split, default: 0] += 1 }
-        let splits = TaskSplit.allCases.map { "\"\($0.rawValue)\": \(counts[$0] ?? 0)" }.joined(separator: ", ")
-        print("{\"task\": \(task.id), \"name\": \"\(task.name)\", \"items\": \(items.count), \(splits)}")
+        print(try EvaluationRuns.importTask(file: file, name: name, databasePath: database.db))
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Evaluation
-import ProgressReporting
 import Store
 
 struct EvalPerplexityCommand: ParsableCommand {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Mixing
-import ProgressReporting
 import Store
 
 struct IngestInstructionsCommand: ParsableCommand {

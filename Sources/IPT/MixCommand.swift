@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Mixing
 import Store
 
@@ -45,8 +44,7 @@ struct MixCreateCommand: ParsableCommand {
 
     func run() throws {
         let parsed = try components.map { try MixtureComponent.parse($0) }
-        let store = try Store.open(path: database.db)
-        let id = try store.write { db in try MixingRepository.createMixture(name: name, components: parsed, in: db) }
+        let id = try Mixture.create(name: name, components: parsed, store: try Store.open(path: database.db))
         print("mixture \(name) (id \(id)): " + parsed.map(\.spec).joined(separator: " + "))
     }
 }

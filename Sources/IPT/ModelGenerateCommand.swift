@@ -49,6 +49,6 @@ struct ModelGenerateCommand: ParsableCommand {
         let generated = try decoder.generate(prompts: [ids], parameters: parameters)
         var out = JSONWriter()
         out.object { o in o.member("ids") { $0.array(ofIntegers: generated[0]) } }
-        print(String(decoding: out.bytes, as: UTF8.self))
+        print(out.text)
     }
 }

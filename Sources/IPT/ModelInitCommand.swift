@@ -30,6 +30,6 @@ struct ModelInitCommand: ParsableCommand {
             o.member("out") { $0.string(out) }
             o.member("parameters") { $0.integer(modelConfig.parameterCount) }
         }
-        print(String(decoding: json.bytes, as: UTF8.self))
+        print(json.text)
     }
 }

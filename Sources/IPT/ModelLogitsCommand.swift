@@ -19,12 +19,8 @@ struct ModelLogitsCommand: ParsableCommand {
         let rows = try decoder.logits(sequence: ids)
         var out = JSONWriter()
         out.object { o in
-            o.member("logits") { json in
-                json.array { a in
-                    for row in rows { a.element { json in json.array { r in for value in row { r.element { $0.double(Double(value)) } } } } }
-                }
-            }
+            o.member("logits") { json in json.array { a in for row in rows { a.element { $0.array(ofDoubles: row.map(Double.init)) } } } }
         }
-        print(String(decoding: out.bytes, as: UTF8.self))
+        print(out.text)
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Corpus
-import JSONLines
 import Store
 
 struct SearchCommand: ParsableCommand {
@@ -29,21 +28,6 @@ struct SearchCommand: ParsableCommand {
 
     func run() throws {
         let store = try Store.open(path: database.db, mode: .readOnly)
-        let hits = try store.read { db in try CorpusRepository.search(query, limit: limit, in: db) }
-        switch format {
-        case .table:
-            var table = TextTable(columns: ["id", "external_id", "source", "snippet"])
-            for hit in hits {
-                table.append([String(hit.id), hit.externalId ?? "", hit.source, oneLine(hit.snippet)])
-            }
-            print(table.render())
-            print("\(hits.count) result(s)")
-        case .jsonl, .csv:
-            var sink = RowPrinter(format: format, columns: ["id", "external_id", "source", "split", "snippet"])
-            for hit in hits {
-                sink.print([.integer(hit.id), hit.externalId.map(Cell.text) ?? .null, .text(hit.source),
-                            .text(hit.split.rawValue), .text(hit.snippet)])
-            }
-        }
+        SearchHit.print(try store.read { db in try CorpusRepository.search(query, limit: limit, in: db) }, format: format)
     }
 }

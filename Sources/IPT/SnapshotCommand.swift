@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Mixing
-import ProgressReporting
 import Store
+import Tokenization
 
 struct SnapshotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

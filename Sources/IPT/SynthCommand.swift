@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import JSONLines
-import ProgressReporting
 import Store
 import Synthesis
 import SynthesisBackends
@@ -158,7 +157,7 @@ struct SynthRunCommand: ParsableCommand {
             ? try LocalModelSynthesizer(directory: reference, maxModelLength: maxModelLen, maxBatch: worker.batchSize)
             : nil
         let store = try Store.open(path: database.db)
-        let runId = try store.write { db in try SynthesisRepository.createRun(setup, in: db) }
+        let runId = try setup.createRun(store: store)
         print(runId)
         if !noWork { try worker.work(store: store, runId: runId, loaded: loaded) }
     }

@@ -55,9 +55,7 @@ struct TemplatesLoadCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let catalog = try TemplateCatalog.embedded()
-        let store = try Store.open(path: database.db)
-        let result = try store.write { db in try TemplateRepository.load(catalog, in: db) }
+        let result = try TemplateRepository.load(try TemplateCatalog.embedded(), store: try Store.open(path: database.db))
         print("\(result.added) templates added, \(result.unchanged) already stored")
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import ProgressReporting
 import Store
 import Templating
 

@@ -3,7 +3,6 @@ import Corpus
 import Foundation
 import JSONLines
 import Model
-import ProgressReporting
 import Store
 import Tokenization
 
@@ -90,11 +89,7 @@ struct TokenizerImportCommand: ParsableCommand {
     var name: String
 
     func run() throws {
-        let json = try Tokenization.Tokenizer.readFile(file)
-        let store = try Store.open(path: database.db)
-        let record = try store.write { db in
-            try TokenizerRepository.insert(name: name, json: json, origin: .imported, importedFrom: file, in: db)
-        }
+        let record = try Tokenization.Tokenizer.importFile(file, name: name, databasePath: database.db)
         printError("imported \(name) (id \(record.id ?? 0)): \(record.kind.rawValue), vocab \(record.vocabSize), sha256 \(record.sha256)")
     }
 }
@@ -128,17 +123,13 @@ struct TokenizerEncodeCommand: ParsableCommand {
         abstract: "Encode JSONL {\"text\": ...} from standard input to JSONL {\"ids\": [...]} on standard output.",
         discussion: "One output line per input line, in order. Ids are identical to Hugging Face tokenizers' for the same tokenizer.json.")
 
-    @Option(help: ArgumentHelp("A tokenizer.json file, or the name of a tokenizer in the database.", valueName: "file-or-name"))
-    var tokenizer: String
-
-    @Option(help: ArgumentHelp("The InstructPT database file (for a tokenizer given by name).", valueName: "path"))
-    var db = "./instructpt.db"
+    @OptionGroup var source: TokenizerSourceOptions
 
     @Flag(help: "Add the post-processor's special tokens (e.g. Llama's <s>), as HF's encode does by default.")
     var addSpecialTokens = false
 
     func run() throws {
-        try Tokenization.Tokenizer.load(fileOrName: tokenizer, databasePath: db)
+        try source.load()
             .encodeLines(from: try JSONLTextReader(path: nil), to: try LineWriter(path: nil), addSpecialTokens: addSpecialTokens)
     }
 }
@@ -149,15 +140,24 @@ struct TokenizerDecodeCommand: ParsableCommand {
         abstract: "Decode JSONL {\"ids\": [...]} from standard input to JSONL {\"text\": ...} on standard output.",
         discussion: "The inverse of `encode`: for byte-level tokenizers, decode(encode(text)) is text, byte for byte.")
 
+    @OptionGroup var source: TokenizerSourceOptions
+
+    func run() throws {
+        try source.load()
+            .decodeLines(from: try JSONLTextReader(path: nil), to: try LineWriter(path: nil))
+    }
+}
+
+/// `--tokenizer` and `--db` as `encode` and `decode` take them: a file, or a name in the database.
+struct TokenizerSourceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A tokenizer.json file, or the name of a tokenizer in the database.", valueName: "file-or-name"))
     var tokenizer: String
 
     @Option(help: ArgumentHelp("The InstructPT database file (for a tokenizer given by name).", valueName: "path"))
     var db = "./instructpt.db"
 
-    func run() throws {
+    func load() throws -> Tokenization.Tokenizer {
         try Tokenization.Tokenizer.load(fileOrName: tokenizer, databasePath: db)
-            .decodeLines(from: try JSONLTextReader(path: nil), to: try LineWriter(path: nil))
     }
 }
 
@@ -170,12 +170,7 @@ struct TokenizerListCommand: ParsableCommand {
 
     func run() throws {
         let store = try Store.open(path: database.db, mode: .readOnly)
-        for record in try store.read({ db in try TokenizerRepository.all(in: db) }) {
-            let provenance = record.origin == .trained
-                ? "trained on \(record.trainedTexts ?? 0) texts" + (record.trainedSource.map { " of \($0)" } ?? "")
-                : "imported from \(record.importedFrom ?? "?")"
-            print("\(record.id ?? 0)\t\(record.name)\t\(record.kind.rawValue)\tvocab \(record.vocabSize)\t\(provenance)\t\(record.sha256.prefix(12))")
-        }
+        for record in try store.read({ db in try TokenizerRepository.all(in: db) }) { print(record.listing) }
     }
 }
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import ProgressReporting
 import Store
 import Training
 
@@ -135,10 +134,7 @@ struct TrainRunCommand: ParsableCommand {
         printError("run \(session.runId): \(mode), \(session.data.sequenceCount) sequences of \(session.data.sequenceLength), \(trainer.config.tokensPerStep) tokens/step, \(trainer.model.layout.totalCount) parameters")
         // Training keeps its own progress: one line per step, with loss and learning rate.
         try session.loop.run(trainer, stopAt: stopAt) { metrics, eta in
-            guard !progress.quiet else { return }
-            let held = metrics.evalLoss.map { String(format: "  eval %.4f", $0) } ?? ""
-            printError(String(format: "step %d/%d  loss %.4f%@  lr %.2e  norm %.3f  %.0f tok/s  ETA %@", metrics.step, steps, metrics.loss, held,
-                              metrics.learningRate, metrics.gradientNorm, metrics.tokensPerSecond, ProgressText.duration(eta)))
+            if !progress.quiet { printError(metrics.line(steps: steps, eta: eta)) }
         }
         print("run \(session.runId) done: \(out)/\(Checkpoint.directoryName(step: trainer.stepCount))")
     }

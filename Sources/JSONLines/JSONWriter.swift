@@ -6,9 +6,12 @@
 ///         o.member("id") { $0.string("a-1") }
 ///         o.member("n") { $0.integer(3) }
 ///     }
-///     String(decoding: line.bytes, as: UTF8.self)   // {"id":"a-1","n":3}
+///     line.text   // {"id":"a-1","n":3}
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
+
+    /// What has been written, as a string.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
 
     public init() {}
 
@@ -98,6 +101,11 @@ public struct JSONWriter: Sendable {
             append(String(value))
         }
         bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// An array of numbers, each written as `double` writes it.
+    public mutating func array(ofDoubles values: some Sequence<Double>) {
+        array { a in for value in values { a.element { $0.double(value) } } }
     }
 
     private mutating func append(_ text: String) {

@@ -1,6 +1,6 @@
-import Crypto
 import Foundation
 import JSONLines
+import Store
 
 /// One question–answer pair of context-based task data.
 ///
@@ -73,7 +73,7 @@ public enum InstructionExample: Equatable, Sendable {
                 a.element { $0.object { o in o.member("Q") { $0.string(pair.question) }; o.member("A") { $0.string(pair.answer) } } }
             }
         }
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.text
     }
 
     /// Canonical JSON of the example; its SHA-256 identifies the example.
@@ -94,10 +94,11 @@ public enum InstructionExample: Equatable, Sendable {
                 }
             }
         }
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.text
     }
 
-    public var sha256: Data { Data(SHA256.hash(data: Data(canonicalJSON.utf8))) }
+    /// Lowercase hex SHA-256 of `canonicalJSON`: an example repeated within a set is stored once.
+    public var sha256: String { Hex.sha256(canonicalJSON) }
 
     /// The example as one pre-training document (plain next-token prediction on all of it):
     /// instruction and response, or the context followed by its pairs, separated by blank lines.

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import ProgressReporting
 import Store
+import Tokenization
 
 /// One item a mixture component selects: where it lives and its text.
 ///
@@ -187,7 +188,7 @@ public enum MixingRepository {
 
     /// Stores a snapshot, its items and its shards; `progress` hears of every item row
     /// stored (phase "storing").
-    public static func insertSnapshot(mixtureId: Int64, tokenizer: SnapshotTokenizer, packing: Packing, seed: Int64, items: [SnapshotItem],
+    public static func insertSnapshot(mixtureId: Int64, tokenizer: any TextTokenizer, packing: Packing, seed: Int64, items: [SnapshotItem],
                                       shards: [TokenShard], tokenCount: Int, manifest: String, tokensSHA256: String, in db: Database,
                                       progress: ProgressHandler = { _ in }) throws -> Int64 {
         try db.execute(sql: """

@@ -4,6 +4,7 @@ import GRDB
 import ProgressReporting
 import Randomness
 import Store
+import Tokenization
 
 /// One item of a snapshot, in training order: where it came from, the SHA-256 of its text,
 /// and how many tokens it encodes to.
@@ -70,7 +71,8 @@ public enum Snapshot {
 
     /// Tokenizes and packs the items in memory; returns their snapshot items and the packed
     /// stream (the reference the streamed build is tested against).
-    static func build(items: [MixtureItem], tokenizer: SnapshotTokenizer, packing: Packing) throws(MixingError) -> ([SnapshotItem], [Int32]) {
+    static func build(items: [MixtureItem], tokenizer: any TextTokenizer, packing: Packing) throws -> ([SnapshotItem], [Int32]) {
+        let (bos, eos) = try tokenizer.documentDelimiters()
         var documents: [[Int32]] = []
         var snapshotItems: [SnapshotItem] = []
         documents.reserveCapacity(items.count)
@@ -79,10 +81,10 @@ public enum Snapshot {
             documents.append(ids)
             snapshotItems.append(SnapshotItem(kind: item.kind, refId: item.refId, sha256: Hex.sha256(item.text), tokenCount: ids.count))
         }
-        return (snapshotItems, packing.pack(documents: documents, bosId: tokenizer.bosId, eosId: tokenizer.eosId))
+        return (snapshotItems, packing.pack(documents: documents, bosId: bos, eosId: eos))
     }
 
-    static func encode(_ text: String, tokenizer: SnapshotTokenizer) throws(MixingError) -> [Int32] {
+    static func encode(_ text: String, tokenizer: any TextTokenizer) throws(MixingError) -> [Int32] {
         let ids = tokenizer.encode(text)
         if let bad = ids.first(where: { $0 < 0 || Int($0) >= tokenizer.vocabSize }) { throw .tokenOutOfRange(id: bad, vocabSize: tokenizer.vocabSize) }
         return ids
@@ -100,9 +102,10 @@ public enum Snapshot {
     /// `progress` hears of every component read (phase "reading"), every item tokenized and
     /// packed, with the tokens packed and the shards written so far ("tokenizing"), and every
     /// item row stored ("storing").
-    public static func create(store: Store, mixture: String, tokenizer: SnapshotTokenizer, packing: Packing, seed: Int64,
+    public static func create(store: Store, mixture: String, tokenizer: any TextTokenizer, packing: Packing, seed: Int64,
                               shards: ShardStore? = nil, shardTokens: Int = ShardWriter.defaultShardTokens,
                               progress: ProgressHandler = { _ in }) throws -> Int64 {
+        let (bos, eos) = try tokenizer.documentDelimiters()
         let shardStore = try shards ?? ShardStore(databasePath: store.path)
         shardStore.removeStaleTemporaries()
         let writer = try ShardWriter(store: shardStore, dtype: .forVocabulary(tokenizer.vocabSize),
@@ -118,7 +121,7 @@ public enum Snapshot {
                 progress(StageProgress(phase: "reading", done: candidates.count, total: components.count, unit: .count("components")))
                 let references = select(components: components, candidates: candidates, seed: UInt64(bitPattern: seed))
                 guard !references.isEmpty else { throw MixingError.emptyMixture(name: mixture) }
-                var stream = PackingStream(packing: packing, bosId: tokenizer.bosId, eosId: tokenizer.eosId)
+                var stream = PackingStream(packing: packing, bosId: bos, eosId: eos)
                 var items: [SnapshotItem] = []
                 items.reserveCapacity(references.count)
                 func packed() {
@@ -195,8 +198,9 @@ public enum Snapshot {
     /// shards"), the stream's tokens hashed ("hashing tokens") and every item checked and,
     /// given the tokenizer, re-tokenized and compared ("checking items").
     @discardableResult
-    public static func verify(store: Store, id: Int64, tokenizer: SnapshotTokenizer?, progress: ProgressHandler = { _ in }) throws -> String {
+    public static func verify(store: Store, id: Int64, tokenizer: (any TextTokenizer)?, progress: ProgressHandler = { _ in }) throws -> String {
         let shards = try shards(store: store, id: id)
+        let delimiters = try tokenizer?.documentDelimiters()
         return try store.read { db in
             let record = try MixingRepository.snapshot(id: id, in: db)
             let items = try MixingRepository.snapshotItems(id: id, in: db)
@@ -245,7 +249,7 @@ public enum Snapshot {
             }
             // Re-tokenize item by item and compare each packed sequence with the shards, read in order.
             let reader = SequentialTokenReader(shards: shards)
-            var stream = PackingStream(packing: record.packing, bosId: tokenizer?.bosId ?? 0, eosId: tokenizer?.eosId ?? 0)
+            var stream = PackingStream(packing: record.packing, bosId: delimiters?.bos ?? 0, eosId: delimiters?.eos ?? 0)
             var sequenceIndex = 0
             func checked(_ done: Int) {
                 progress(StageProgress(phase: "checking items", done: done, total: items.count, unit: .count("items"),

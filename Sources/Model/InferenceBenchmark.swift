@@ -89,6 +89,6 @@ public struct InferenceBenchmark: Sendable {
             o.member("prompt_tokens_per_cpu_s") { $0.double(rounded(result.promptTokensPerCPUSecond)) }
             o.member("decode_tokens_per_cpu_s") { $0.double(rounded(result.decodeTokensPerCPUSecond)) }
         }
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.text
     }
 }

@@ -8,8 +8,18 @@ import Foundation
 ///     Hex.sha256("abc")                    // the same
 public enum Hex {
     public static func string(_ bytes: some Sequence<UInt8>) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(2 * bytes.underestimatedCount)
+        for byte in bytes {
+            utf8.append(digits[Int(byte >> 4)])
+            utf8.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: utf8, as: UTF8.self)
     }
+
+    /// A table rather than `String(format:)`: every ingested text is hashed, and formatting
+    /// each byte separately would cost more than the hash.
+    private static let digits = Array("0123456789abcdef".utf8)
 
     /// Lowercase hex SHA-256 of `data`.
     public static func sha256(_ data: some DataProtocol) -> String {

@@ -67,7 +67,7 @@ public struct RowPrinter {
                     }
                 }
             }
-            output.write(String(decoding: line.bytes, as: UTF8.self))
+            output.write(line.text)
         case .csv:
             output.write(cells.map { Self.csvField($0.display) }.joined(separator: ","))
         case .table:

@@ -39,15 +39,36 @@ public struct SchemaMigrator: Sendable {
         try db.execute(sql: Self.createTableSQL)
         let applied = try appliedMigrations(db)
         try check(applied: applied, path: path)
-        for migration in migrations where applied[migration.version] == nil {
-            try db.inTransaction {
-                try db.execute(sql: migration.sql)
-                try db.execute(
-                    sql: "INSERT INTO schema_migrations (version, name, sha256) VALUES (?, ?, ?)",
-                    arguments: [migration.version, migration.name, migration.sha256])
-                return .commit
+        let pending = migrations.filter { applied[$0.version] == nil }
+        guard !pending.isEmpty else { return }
+        try withoutForeignKeys(db) {
+            for migration in pending {
+                try db.inTransaction {
+                    try db.execute(sql: migration.sql)
+                    if let violation = try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") {
+                        throw StoreError.migrationBreaksForeignKey(path: path, version: migration.version, name: migration.name,
+                                                                  table: violation["table"], parent: violation["parent"])
+                    }
+                    try db.execute(
+                        sql: "INSERT INTO schema_migrations (version, name, sha256) VALUES (?, ?, ?)",
+                        arguments: [migration.version, migration.name, migration.sha256])
+                    return .commit
+                }
             }
         }
+    }
+
+    /// Runs `body` with foreign key enforcement off, as GRDB's DatabaseMigrator runs
+    /// migrations: SQLite changes a column by rebuilding its table, and dropping the old table
+    /// must neither cascade into the rows that reference it nor be refused because of them.
+    /// Each migration checks every foreign key before it commits instead. The setting can only
+    /// change outside a transaction, so it is switched around all pending migrations.
+    private func withoutForeignKeys(_ db: Database, _ body: () throws -> Void) throws {
+        let enforced = try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") ?? false
+        try db.execute(sql: "PRAGMA foreign_keys = OFF")
+        let outcome = Result { try body() }
+        if enforced { try db.execute(sql: "PRAGMA foreign_keys = ON") }
+        try outcome.get()
     }
 
     /// For read-only opens: the database must be exactly at this binary's schema.

@@ -4,6 +4,14 @@ import GRDB
 /// The InstructPT database: one SQLite file (WAL, foreign keys on, busy timeout) that holds
 /// every stage's tables. Opening it for writing applies pending migrations.
 ///
+/// Access is shaped like GRDB's demo `AppDatabase`: the connection is private, the schema
+/// changes only through `migrations/`, anyone may `read`, and writes go through the stages.
+/// `write` and `writeImmediately` stay public because each stage is its own module: a stage's
+/// repository functions take the `Database` of a transaction so the stage can make one unit of
+/// work of several of them (a templify run, a queue claim), and a Store method per unit of work
+/// would make Store depend on every stage. The command line and the demo call stage functions
+/// (`Snapshot.create`, `Mixture.create`, `SynthRunSetup.createRun`, …), never `write`.
+///
 ///     let store = try Store.open(path: "instructpt.db")
 ///     let count = try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM raw_texts") }
 ///     let readOnly = try Store.open(path: "instructpt.db", mode: .readOnly)
@@ -71,7 +79,8 @@ public final class Store: Sendable {
         try queue.read(body)
     }
 
-    /// Runs `body` in one write transaction: all of it commits, or none of it does.
+    /// Runs `body` in one write transaction: all of it commits, or none of it does. For the
+    /// stages' units of work (see the type's notes).
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         try queue.write(body)
     }

@@ -9,6 +9,7 @@ public enum StoreError: Error, LocalizedError, Equatable {
     case migrationChanged(path: String, version: Int, name: String)
     case unknownMigration(path: String, version: Int, name: String)
     case needsMigration(path: String, pending: Int)
+    case migrationBreaksForeignKey(path: String, version: Int, name: String, table: String, parent: String)
     case invalidMigrationName(String)
     case unknownQuery(name: String, known: [String])
     case invalidParameter(String)
@@ -31,6 +32,8 @@ public enum StoreError: Error, LocalizedError, Equatable {
             return "database \(path) applied migration \(String(format: "%04d", version))_\(name), which this ipt does not know"
         case let .needsMigration(path, pending):
             return "database \(path) needs \(pending) schema migration(s): run `ipt init --db \(path)` to upgrade it"
+        case let .migrationBreaksForeignKey(path, version, name, table, parent):
+            return "migration \(String(format: "%04d", version))_\(name) would leave rows of \(table) referring to missing rows of \(parent) in \(path); nothing was changed by it"
         case let .invalidMigrationName(name):
             return "migration file \(name) is not named NNNN_name.sql"
         case let .unknownQuery(name, known):

@@ -1,4 +1,5 @@
 import GRDB
+import Store
 
 /// A synthesized pair as a ground-truth checker reads it: the question and answer as parsed,
 /// and the external id of the raw text it was written for (whose subject the checker knows).
@@ -27,6 +28,10 @@ public struct PairCheck: Sendable, Equatable {
 
 /// A run's verdicts counted: precision is right / (right + wrong), over the pairs that ask
 /// about an attribute.
+///
+///     let summary = try PairCheckSummary.checking(run: 2, checker: "demo world, seed 7", store: store) { pair in
+///         PairCheck(pairId: pair.pairId, verdict: "right", attributes: ["city"], expected: ["Cork"])
+///     }
 public struct PairCheckSummary: Sendable, Equatable {
     public var pairs: Int
     public var right: Int
@@ -34,6 +39,15 @@ public struct PairCheckSummary: Sendable, Equatable {
     public var notAboutAttribute: Int
     public var checked: Int { right + wrong }
     public var precision: Double? { checked == 0 ? nil : Double(right) / Double(checked) }
+
+    /// Judges every pair of a run with `judge`, stores the verdicts under `checker` and counts
+    /// the run's verdicts, in one transaction.
+    public static func checking(run runId: Int64, checker: String, store: Store, judge: (PairToCheck) -> PairCheck) throws -> PairCheckSummary {
+        try store.write { db in
+            try SynthesisRepository.recordChecks(try SynthesisRepository.pairsToCheck(run: runId, in: db).map(judge), checker: checker, in: db)
+            return try SynthesisRepository.checkSummary(run: runId, in: db)
+        }
+    }
 }
 
 /// Storing ground-truth verdicts on a run's pairs (`instruction_pair_checks`).

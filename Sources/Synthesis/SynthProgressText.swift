@@ -23,7 +23,7 @@ extension SynthProgress {
             o.member("prompt_tokens") { $0.integer(p.promptTokens) }
             o.member("completion_tokens") { $0.integer(p.completionTokens) }
         }
-        return String(decoding: writer.bytes, as: UTF8.self)
+        return writer.text
     }
 
     /// Three lines, as `ipt synth status` prints them.

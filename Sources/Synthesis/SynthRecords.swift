@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Store
 
 /// Which kind of synthesizer a run uses.
 public enum SynthBackendKind: String, Sendable, Codable, DatabaseValueConvertible {
@@ -11,6 +12,7 @@ public enum SynthBackendKind: String, Sendable, Codable, DatabaseValueConvertibl
 ///     var setup = SynthRunSetup(backend: .miner, backendReference: "miner", rounds: 2,
 ///                               limits: ChainLimits(maxModelLength: 4096, maxNewTokens: 400))
 ///     setup.textLimit = 1000
+///     let runId = try setup.createRun(store: store)
 public struct SynthRunSetup: Sendable, Equatable {
     public var backend: SynthBackendKind
     public var backendReference: String
@@ -31,6 +33,11 @@ public struct SynthRunSetup: Sendable, Equatable {
         self.model = model
         self.rounds = rounds
         self.limits = limits
+    }
+
+    /// Stores a run with this setup and its frozen list of raw texts, in one transaction; returns its id.
+    public func createRun(store: Store) throws -> Int64 {
+        try store.write { db in try SynthesisRepository.createRun(self, in: db) }
     }
 }
 

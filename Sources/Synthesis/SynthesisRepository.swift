@@ -258,7 +258,7 @@ public enum SynthesisRepository {
     static func jsonArray(_ strings: [String]) -> String {
         var writer = JSONWriter()
         writer.array { array in for string in strings { array.element { $0.string(string) } } }
-        return String(decoding: writer.bytes, as: UTF8.self)
+        return writer.text
     }
 
     /// The error a finished run that failed stands for (no request succeeded), with its

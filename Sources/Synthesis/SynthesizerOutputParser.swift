@@ -126,6 +126,6 @@ extension SynthesizerOutputParser {
                 }
             }
         }
-        return String(decoding: writer.bytes, as: UTF8.self)
+        return writer.text
     }
 }

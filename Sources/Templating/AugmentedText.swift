@@ -31,7 +31,8 @@ public struct AugmentedText: Codable, FetchableRecord, PersistableRecord, Sendab
     public var rawTextIds: String
     public var pairIds: String
     public var text: String
-    public var sha256: Data
+    /// Lowercase hex SHA-256 of `text`.
+    public var sha256: String
     public var createdAt: String
 
     public var templateIdList: [Int64]? { Self.integers(templateIds) }
@@ -48,6 +49,6 @@ public struct AugmentedText: Codable, FetchableRecord, PersistableRecord, Sendab
     static func json(_ integers: [Int64]) -> String {
         var writer = JSONWriter()
         writer.array(ofIntegers: integers)
-        return String(decoding: writer.bytes, as: UTF8.self)
+        return writer.text
     }
 }

@@ -1,6 +1,6 @@
-import Crypto
 import Foundation
 import JSONLines
+import Store
 
 /// One template of the catalog: a family, a name and version, and a body of named parts (each a
 /// parsed `Pattern`). Its content hash covers family, name, version and body, so a stored text
@@ -46,12 +46,12 @@ public struct Template: Sendable, Equatable {
         writer.object { object in
             for part in parts { object.member(part.name) { $0.string(part.text) } }
         }
-        return String(decoding: writer.bytes, as: UTF8.self)
+        return writer.text
     }
 
-    /// SHA-256 of `family \n name \n version \n body`.
-    public var sha256: Data {
-        Data(SHA256.hash(data: Data("\(family.rawValue)\n\(name)\n\(version)\n\(bodyJSON)".utf8)))
+    /// Lowercase hex SHA-256 of `family \n name \n version \n body`.
+    public var sha256: String {
+        Hex.sha256("\(family.rawValue)\n\(name)\n\(version)\n\(bodyJSON)")
     }
 
     /// Builds and validates a template from a body read from JSON: every part of the family

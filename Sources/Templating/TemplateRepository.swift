@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import JSONLines
+import Store
 
 /// The only place the `templates` table is read and written. Loading is idempotent by content:
 /// a template already stored with the same hash keeps its id; one stored under the same family,
@@ -17,6 +18,11 @@ public enum TemplateRepository {
         public var unchanged: Int
     }
 
+    /// `load` as a transaction of its own (`ipt templates load`).
+    public static func load(_ catalog: TemplateCatalog, store: Store) throws -> LoadResult {
+        try store.write { db in try load(catalog, in: db) }
+    }
+
     public static func load(_ catalog: TemplateCatalog, in db: Database) throws -> LoadResult {
         let find = try db.cachedStatement(sql: "SELECT id, sha256 FROM templates WHERE family = ? AND name = ? AND version = ?")
         let insert = try db.cachedStatement(sql: """
@@ -27,7 +33,7 @@ public enum TemplateRepository {
         for var template in catalog.all {
             let hash = template.sha256
             if let row = try Row.fetchOne(find, arguments: [template.family.rawValue, template.name, template.version]) {
-                guard (row["sha256"] as Data) == hash else {
+                guard (row["sha256"] as String) == hash else {
                     throw TemplateError.changedWithoutNewVersion(family: template.family.rawValue, template: template.name,
                                                                  version: template.version)
                 }

@@ -79,7 +79,7 @@ public enum Templify {
                         summary.characters += rendered.text.utf8.count
                         let key = TemplifyRepository.TextKey(firstRequestId: chain.firstRequestId, part: part)
                         if let stored = existing[key] {
-                            guard stored.sha256 == TemplifyRepository.textHash(rendered.text) else {
+                            guard stored.sha256 == Hex.sha256(rendered.text) else {
                                 throw TemplateError.changedRendering(run: runId, seed: seed, firstRequestId: chain.firstRequestId)
                             }
                             summary.kept += 1

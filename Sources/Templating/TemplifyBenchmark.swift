@@ -50,8 +50,8 @@ public struct TemplifyBenchmark: Sendable {
             o.member("mb") { $0.double((Double(bytes) / 1e5).rounded() / 10) }
             o.member("texts_per_s") { $0.double(Stopwatch.median(endToEnd).rounded()) }
             o.member("render_texts_per_s") { $0.double(Stopwatch.median(renderOnly).rounded()) }
-            o.member("runs") { json in json.array { a in for r in endToEnd { a.element { $0.double(r.rounded()) } } } }
+            o.member("runs") { $0.array(ofDoubles: endToEnd.map { $0.rounded() }) }
         }
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.text
     }
 }

@@ -52,7 +52,7 @@ public struct TemplifyChoices: Sendable, Equatable {
                 }
             }
         }
-        return String(decoding: writer.bytes, as: UTF8.self)
+        return writer.text
     }
 
     /// Reads `option_orders` back; nil if it is not what `optionOrdersJSON` writes.

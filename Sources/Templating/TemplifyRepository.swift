@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 import Store
@@ -58,8 +57,8 @@ public enum TemplifyRepository {
     }
 
     /// The stored texts of a run and seed: (first request id, part) → (row id, text hash).
-    public static func existing(run runId: Int64, seed: Int64, in db: Database) throws -> [TextKey: (id: Int64, sha256: Data)] {
-        var result: [TextKey: (id: Int64, sha256: Data)] = [:]
+    public static func existing(run runId: Int64, seed: Int64, in db: Database) throws -> [TextKey: (id: Int64, sha256: String)] {
+        var result: [TextKey: (id: Int64, sha256: String)] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, first_request_id, part, sha256 FROM augmented_texts WHERE run_id = ? AND seed = ?",
                                     arguments: [runId, seed]) {
             result[TextKey(firstRequestId: row["first_request_id"], part: row["part"])] = (row["id"], row["sha256"])
@@ -72,10 +71,6 @@ public enum TemplifyRepository {
     public static func deleteTexts(run runId: Int64, seed: Int64, in db: Database) throws -> Int {
         try db.execute(sql: "DELETE FROM augmented_texts WHERE run_id = ? AND seed = ?", arguments: [runId, seed])
         return db.changesCount
-    }
-
-    public static func textHash(_ text: String) -> Data {
-        Data(SHA256.hash(data: Data(text.utf8)))
     }
 
     /// Stores one text of a chain (its `part`) and its raw-text links; returns the new row id.
@@ -95,7 +90,7 @@ public enum TemplifyRepository {
             runId, chain.firstRequestId, part, seed, rendered.storedMode, choices.inverted, choices.bareText, choices.noHeader,
             choices.hiddenOptions, AugmentedText.json(rendered.templateIds), choices.optionOrdersJSON,
             AugmentedText.json(rendered.requestIds), AugmentedText.json(rendered.rawTextIds),
-            AugmentedText.json(rendered.pairIds), rendered.text, textHash(rendered.text),
+            AugmentedText.json(rendered.pairIds), rendered.text, Hex.sha256(rendered.text),
         ])
         let id = db.lastInsertedRowID
         for (position, rawTextId) in rendered.rawTextIds.enumerated() {

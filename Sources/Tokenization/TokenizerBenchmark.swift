@@ -60,11 +60,11 @@ public struct TokenizerBenchmark: Sendable {
             o.member("runs") { $0.integer(runs) }
             o.member("train_s") { $0.double(hundredth(Stopwatch.median(trainSeconds))) }
             o.member("encode_mb_per_s") { $0.double(hundredth(Stopwatch.median(encodeRates))) }
-            o.member("train_s_all") { json in json.array { a in for s in trainSeconds { a.element { $0.double(hundredth(s)) } } } }
-            o.member("encode_mb_per_s_all") { json in json.array { a in for r in encodeRates { a.element { $0.double(hundredth(r)) } } } }
+            o.member("train_s_all") { $0.array(ofDoubles: trainSeconds.map(hundredth)) }
+            o.member("encode_mb_per_s_all") { $0.array(ofDoubles: encodeRates.map(hundredth)) }
             o.member("tokens") { $0.integer(tokens) }
             o.member("bytes_per_token") { $0.double(hundredth(Double(bytes) / Double(max(tokens, 1)))) }
         }
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.text
     }
 }

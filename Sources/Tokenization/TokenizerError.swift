@@ -16,6 +16,8 @@ public enum TokenizerError: Error, LocalizedError, Equatable {
     case emptyCorpus(description: String)
     case invalidInputLine(origin: String, line: Int, message: String)
     case unknownTokenizer(name: String)
+    case unknownStoredTokenizer(name: String)
+    case missingSpecialTokens(name: String)
     case duplicateName(String)
     case unreadableFile(path: String, reason: String)
 
@@ -41,6 +43,10 @@ public enum TokenizerError: Error, LocalizedError, Equatable {
             return "line \(line) of \(origin): \(message)"
         case let .unknownTokenizer(name):
             return "no tokenizer named \"\(name)\" in the database and no such file; see `ipt tokenizer list`"
+        case let .unknownStoredTokenizer(name):
+            return "no tokenizer \"\(name)\"; train or import one with `ipt tokenizer`, or use the built-in \"bytes\"."
+        case let .missingSpecialTokens(name):
+            return "tokenizer \"\(name)\" has no <s> or no </s> token; snapshots need <s> and </s>."
         case let .duplicateName(name):
             return "a tokenizer named \"\(name)\" already exists; choose another --name"
         case let .unreadableFile(path, reason):

@@ -51,4 +51,12 @@ public struct TokenizerRecord: Codable, FetchableRecord, MutablePersistableRecor
     public func load() throws -> Tokenizer {
         try Tokenizer(json: Array(json.utf8), origin: "tokenizer \"\(name)\" in the database")
     }
+
+    /// Its line in `ipt tokenizer list`: id, name, kind, vocabulary, provenance, hash prefix (tab-separated).
+    public var listing: String {
+        let provenance = origin == .trained
+            ? "trained on \(trainedTexts ?? 0) texts" + (trainedSource.map { " of \($0)" } ?? "")
+            : "imported from \(importedFrom ?? "?")"
+        return "\(id ?? 0)\t\(name)\t\(kind.rawValue)\tvocab \(vocabSize)\t\(provenance)\t\(sha256.prefix(12))"
+    }
 }

@@ -19,6 +19,15 @@ extension Tokenizer {
         return try record.load()
     }
 
+    /// Stores the tokenizer.json at `path` byte for byte under `name` in the database at
+    /// `databasePath`, which is opened (and created) only once the file has been read.
+    public static func importFile(_ path: String, name: String, databasePath: String) throws -> TokenizerRecord {
+        let json = try readFile(path)
+        return try Store.open(path: databasePath).write { db in
+            try TokenizerRepository.insert(name: name, json: json, origin: .imported, importedFrom: path, in: db)
+        }
+    }
+
     /// A UTF-8 text file's contents (a tokenizer.json), with an error naming the file.
     public static func readFile(_ path: String) throws(TokenizerError) -> String {
         guard let data = FileManager.default.contents(atPath: path) else {

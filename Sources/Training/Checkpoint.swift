@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Model
 import Store

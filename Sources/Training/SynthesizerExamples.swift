@@ -1,8 +1,8 @@
-import Crypto
 import Foundation
 import Mixing
 import Randomness
 import Store
+import Tokenization
 
 /// Synthesizer fine-tuning data, as the paper builds its instruction synthesizer: each
 /// context-based example becomes one one-shot example in the synthesizer format —
@@ -37,10 +37,10 @@ public struct SynthesizerExamples: TrainingData {
     /// piece (question, answer, end marker) so the answer's tokens are known; where that differs
     /// from encoding them whole (a merge across a piece boundary) the whole encoding is used,
     /// every pair token weighing 1.
-    static func encode(context: String, pairs: [QAPair], tokenizer: SnapshotTokenizer,
+    static func encode(context: String, pairs: [QAPair], tokenizer: any TextTokenizer, bos: Int32, eos: Int32,
                        answerWeight: Float = 1) -> (tokens: [Int32], weights: [Float]) {
-        let prompt = [tokenizer.bosId] + tokenizer.encode(prompt(context: context))
-        let whole = tokenizer.encode(completion(pairs: pairs)) + [tokenizer.eosId]
+        let prompt = [bos] + tokenizer.encode(prompt(context: context))
+        let whole = tokenizer.encode(completion(pairs: pairs)) + [eos]
         var pieces: [Int32] = [], pieceWeights: [Float] = []
         if answerWeight != 1 {
             for (index, pair) in pairs.enumerated() {
@@ -51,15 +51,16 @@ public struct SynthesizerExamples: TrainingData {
                     pieceWeights += repeatElement(weight, count: tokens.count)
                 }
             }
-            pieces.append(tokenizer.eosId)
+            pieces.append(eos)
             pieceWeights.append(1)
         }
         let weights = pieces == whole ? pieceWeights : Array(repeating: 1, count: whole.count)
         return (prompt + whole, Array(repeating: 0, count: prompt.count) + weights)
     }
 
-    public static func pack(examples: [(context: String, pairs: [QAPair])], setIdentity: String, tokenizer: SnapshotTokenizer,
-                            sequenceLength L: Int, seed: UInt64, answerWeight: Float = 1) throws(TrainingError) -> SynthesizerExamples {
+    public static func pack(examples: [(context: String, pairs: [QAPair])], setIdentity: String, tokenizer: any TextTokenizer,
+                            sequenceLength L: Int, seed: UInt64, answerWeight: Float = 1) throws -> SynthesizerExamples {
+        let (bos, eos) = try tokenizer.documentDelimiters()
         var rng = SeededGenerator(seed: seed, stream: 0)
         let order = rng.shuffled(Array(examples.indices))
         var sequences: [TrainingSequence] = []
@@ -68,7 +69,7 @@ public struct SynthesizerExamples: TrainingData {
         func flush() {
             guard !tokens.isEmpty else { return }
             let used = tokens.count
-            tokens += repeatElement(tokenizer.eosId, count: L - used)
+            tokens += repeatElement(eos, count: L - used)
             weights += repeatElement(0, count: L - used)
             // mask[t] weighs the prediction of token t+1 from position t.
             let mask = Array(weights.dropFirst()) + [0]
@@ -77,7 +78,7 @@ public struct SynthesizerExamples: TrainingData {
             weights = []
         }
         for index in order {
-            let example = encode(context: examples[index].context, pairs: examples[index].pairs, tokenizer: tokenizer,
+            let example = encode(context: examples[index].context, pairs: examples[index].pairs, tokenizer: tokenizer, bos: bos, eos: eos,
                                  answerWeight: answerWeight)
             if example.tokens.count > L { dropped += 1; continue }
             if tokens.count + example.tokens.count > L { flush() }
@@ -85,7 +86,7 @@ public struct SynthesizerExamples: TrainingData {
             weights += example.weights
         }
         flush()
-        guard !sequences.isEmpty else { throw .noData(reason: "every example is longer than the sequence length \(L); raise --seq-len") }
+        guard !sequences.isEmpty else { throw TrainingError.noData(reason: "every example is longer than the sequence length \(L); raise --seq-len") }
         // Weight 1 keeps the identity data made before answer weights had.
         let weighting = answerWeight == 1 ? "" : " answer-weight \(answerWeight)"
         let identity = Hex.sha256(Data("synthesizer-v1 \(setIdentity) \(tokenizer.identity) \(L) \(seed)\(weighting)".utf8))

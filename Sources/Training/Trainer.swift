@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import ProgressReporting
 import Store
 
 /// What one optimizer step did.
@@ -15,6 +16,13 @@ public struct StepMetrics: Equatable, Sendable {
     public var tokensPerSecond: Double
     /// The held-out loss measured after this step (`TrainConfig.evalEvery`), if it was.
     public var evalLoss: Float?
+
+    /// The line `ipt train` prints for this step of a run of `steps`, with the time left.
+    public func line(steps: Int, eta: Double) -> String {
+        let heldOut = evalLoss.map { String(format: "  eval %.4f", $0) } ?? ""
+        return String(format: "step %d/%d  loss %.4f%@  lr %.2e  norm %.3f  %.0f tok/s  ETA %@", step, steps, loss, heldOut,
+                      learningRate, gradientNorm, tokensPerSecond, ProgressText.duration(eta))
+    }
 }
 
 /// nanoGPT's loop for the decoder of the Model target: batch → forward → backward → clip →

@@ -56,11 +56,11 @@ public struct TrainingBenchmark: Sendable {
             o.member("params") { $0.integer(model.parameterCount) }
             o.member("runs") { $0.integer(runs) }
             o.member("tokens_per_s") { $0.double(tenth(median)) }
-            o.member("runs_tokens_per_s") { json in json.array { a in for r in rates { a.element { $0.double(tenth(r)) } } } }
+            o.member("runs_tokens_per_s") { $0.array(ofDoubles: rates.map(tenth)) }
             o.member("flops_per_token") { $0.double(flopsPerToken) }
             o.member("sgemm_peak_gflops") { $0.double(tenth(peak)) }
             o.member("mfu") { $0.double((median * flopsPerToken / (peak * 1e9) * 1000).rounded() / 1000) }
         }
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.text
     }
 }

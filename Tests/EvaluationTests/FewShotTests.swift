@@ -1,5 +1,6 @@
 import Testing
 @testable import Evaluation
+import Tokenization
 
 @Suite struct FewShotTests {
     let pool = (1...12).map { TaskItem(id: Int64($0), context: "Q\($0)?", choices: ["a\($0)", "b\($0)"], gold: $0 % 2, split: .train) }
@@ -41,7 +42,7 @@ import Testing
     }
 
     @Test func evaluatorRefusesMoreShotsThanTrainItems() throws {
-        let evaluator = Evaluator(model: try uniformModel(), tokenizer: RawByteTokenizer())
+        let evaluator = Evaluator(model: try uniformModel(), tokenizer: ByteTokenizer.raw())
         #expect(throws: EvaluationError.notEnoughFewShotItems(task: "t", requested: 13, available: 12)) {
             _ = try evaluator.evaluate(items: pool + tests, shots: 13, taskName: "t")
         }

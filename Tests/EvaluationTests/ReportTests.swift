@@ -25,7 +25,7 @@ import Testing
             // SQLite's own rounding gives the text `ipt sql` shows.
             let perplexity = PerplexityScores(results: [TextResult(rawTextId: 1, logLikelihood: -1234.5, tokenCount: 50, byteCount: 60, wordCount: 12)])
             try db.execute(sql: "INSERT INTO sources (name) VALUES ('s')")
-            try db.execute(sql: "INSERT INTO raw_texts (source_id, split, text, sha256, char_count, byte_count) VALUES (1, 'heldout', 'x', zeroblob(32), 1, 1)")
+            try db.execute(sql: "INSERT INTO raw_texts (source_id, split, text, sha256, char_count, byte_count) VALUES (1, 'heldout', 'x', ?, 1, 1)", arguments: [Hex.sha256("x")])
             _ = try EvaluationRepository.recordPerplexityRun(perplexity, model: EvaluatedModel(path: "runs/m1", tokenizer: "bytes"), in: db)
             // A training run as the Training stage records it: loss per step and two checkpoints,
             // each evaluated on the task.

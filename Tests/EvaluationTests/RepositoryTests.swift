@@ -6,6 +6,7 @@ import Mixing
 import Store
 import Testing
 @testable import Evaluation
+import Tokenization
 
 @Suite struct RepositoryTests {
     let items: [TaskItem] = (1...8).map { i in
@@ -19,7 +20,7 @@ import Testing
         #expect(stored.map(\.choices) == items.map(\.choices))
         #expect(stored.map(\.split) == items.map(\.split))
 
-        let evaluator = Evaluator(model: try byteModel(), tokenizer: RawByteTokenizer(beginningOfSequence: 256))
+        let evaluator = Evaluator(model: try byteModel(), tokenizer: ByteTokenizer.raw(beginningOfSequence: 256))
         let scores = try evaluator.evaluate(items: stored, shots: 2, seed: 7, taskName: task.name)
         let runId = try store.write { db in
             try EvaluationRepository.recordRun(scores, task: task, model: EvaluatedModel(path: "models/m", tokenizer: "bytes"), split: .test, shots: 2, seed: 7, in: db)
@@ -76,7 +77,7 @@ import Testing
         }
         let texts = try store.read { db in try EvaluationRepository.heldOutTexts(limit: nil, in: db) }
         #expect(texts.map(\.text) == ["never seen one", "nor this other"])
-        let scores = try PerplexityEvaluator(model: try byteModel(), tokenizer: RawByteTokenizer(beginningOfSequence: 256)).evaluate(texts: texts)
+        let scores = try PerplexityEvaluator(model: try byteModel(), tokenizer: ByteTokenizer.raw(beginningOfSequence: 256)).evaluate(texts: texts)
         let runId = try store.write { db in try EvaluationRepository.recordPerplexityRun(scores, model: EvaluatedModel(path: "m", tokenizer: "bytes"), in: db) }
         try store.read { db in
             let bpb = try Double.fetchOne(db, sql: """
@@ -111,14 +112,14 @@ import Testing
 
     @Test func snapshotTokenizersScoreWithBOSBeforeTheTextAsTheModelWasTrained() {
         let tokenizer = SnapshotScoringTokenizer(tokenizer: ByteTokenizer(), beginsWithBOS: true)
-        #expect(tokenizer.scoringIds("hi", addSpecialTokens: true) == [0, 107, 108])
-        #expect(tokenizer.scoringIds("hi", addSpecialTokens: false) == [107, 108])
+        #expect(tokenizer.encode("hi", addSpecialTokens: true) == [0, 107, 108])
+        #expect(tokenizer.encode("hi", addSpecialTokens: false) == [107, 108])
         #expect(tokenizer.prefixTokenId == 0)
         let pair = ContinuationEncoding.encode(context: "Q:", continuation: " a", tokenizer: tokenizer)
         #expect(pair.context == [0, 84, 61])
         #expect(pair.continuation == [35, 100])
         let plain = SnapshotScoringTokenizer(tokenizer: ByteTokenizer(), beginsWithBOS: false)
-        #expect(plain.scoringIds("hi", addSpecialTokens: true) == [107, 108])
+        #expect(plain.encode("hi", addSpecialTokens: true) == [107, 108])
     }
 }
 

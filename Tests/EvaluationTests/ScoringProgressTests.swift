@@ -3,11 +3,12 @@ import ProgressReporting
 import Testing
 @testable import Evaluation
 import Model
+import Tokenization
 
 @Suite struct ScoringProgressTests {
     @Test func perplexityReportsEveryTextTokenizedAndEveryModelStep() throws {
         let model = try byteModel(maxPositions: 16)
-        var evaluator = PerplexityEvaluator(model: model, tokenizer: RawByteTokenizer(beginningOfSequence: 256))
+        var evaluator = PerplexityEvaluator(model: model, tokenizer: ByteTokenizer.raw(beginningOfSequence: 256))
         evaluator.scorer = LoglikelihoodScorer(model: model, slotCount: 2, maxTokensPerStep: 8)
         let texts: [(id: Int64, text: String)] = (0..<5).map { (Int64($0), "held-out text number \($0), long enough for windows") }
         var reports: [StageProgress] = []

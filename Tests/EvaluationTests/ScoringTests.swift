@@ -2,11 +2,12 @@ import Foundation
 import Testing
 @testable import Evaluation
 import Model
+import Tokenization
 
 @Suite struct ScoringTests {
     @Test func uniformModelGivesHandComputedLogLikelihoodsAndChoices() throws {
         let model = try uniformModel(vocab: 257)
-        let evaluator = Evaluator(model: model, tokenizer: RawByteTokenizer(beginningOfSequence: 256))
+        let evaluator = Evaluator(model: model, tokenizer: ByteTokenizer.raw(beginningOfSequence: 256))
         // " a" is 2 byte tokens, " bbb" is 4: ll = −2 ln 257 and −4 ln 257.
         let item = TaskItem(id: 1, context: "Q:", choices: ["a", "bbb"], gold: 1)
         let scores = try evaluator.evaluate(items: [item])
@@ -54,7 +55,7 @@ import Model
         let (context, continuation) = ContinuationEncoding.moveTrailingWhitespace(context: "Answer: \n", continuation: " yes")
         #expect(context == "Answer:")
         #expect(continuation == " \n yes")
-        let tokenizer = RawByteTokenizer()
+        let tokenizer = ByteTokenizer.raw()
         let pair = ContinuationEncoding.encode(context: "A: ", continuation: "b", tokenizer: tokenizer)
         #expect(pair.context == [65, 58])
         #expect(pair.continuation == [32, 98])
@@ -82,7 +83,7 @@ import Model
 
     @Test func overlongItemsAreLeftTruncatedPerChoiceLikeTheHarness() throws {
         let model = try byteModel(maxPositions: 16)
-        let evaluator = Evaluator(model: model, tokenizer: RawByteTokenizer(beginningOfSequence: 256))
+        let evaluator = Evaluator(model: model, tokenizer: ByteTokenizer.raw(beginningOfSequence: 256))
         let item = TaskItem(id: 1, context: String(repeating: "context ", count: 4), choices: ["yes", "no"], gold: 0)
         let result = try #require(try evaluator.evaluate(items: [item]).results.first)
         for (index, choice) in item.choices.enumerated() {
@@ -96,7 +97,7 @@ import Model
 
     @Test func perplexityScoresDisjointWindowsAfterThePrefixToken() throws {
         let model = try byteModel(maxPositions: 8)
-        let tokenizer = RawByteTokenizer(beginningOfSequence: 256)
+        let tokenizer = ByteTokenizer.raw(beginningOfSequence: 256)
         let text = "held-out text of twenty"
         let scores = try PerplexityEvaluator(model: model, tokenizer: tokenizer).evaluate(texts: [(id: 9, text: text)])
         let ids: [Int32] = [256] + text.utf8.map { Int32($0) }

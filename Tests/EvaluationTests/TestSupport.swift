@@ -1,6 +1,7 @@
 import Foundation
 @testable import Evaluation
 import Model
+import Tokenization
 
 /// A tiny random Mistral model over the byte vocabulary (ids 0…255, plus BOS 256).
 func byteModel(seed: UInt64 = 3, maxPositions: Int = 128, std: Float = 0.5) throws -> DecoderModel {
@@ -40,9 +41,10 @@ func temporaryPath(_ name: String) -> String {
 
 /// A word-level tokenizer whose vocabulary has a token for " blue" and for "sky blue" too, so a
 /// merge can cross the context/continuation boundary, as BPE merges do.
-struct MergingTokenizer: ScoringTokenizer {
+struct MergingTokenizer: TextTokenizer {
     let vocabulary = ["<s>": Int32(0), "sky": 1, " blue": 2, "sky blue": 3, " red": 4, "?": 5, " ": 6]
-    func scoringIds(_ text: String, addSpecialTokens: Bool) -> [Int32] {
+    func encode(_ text: String) -> [Int32] { encode(text, addSpecialTokens: false) }
+    func encode(_ text: String, addSpecialTokens: Bool) -> [Int32] {
         var ids: [Int32] = addSpecialTokens ? [0] : []
         var rest = Substring(text)
         while !rest.isEmpty {
@@ -53,6 +55,10 @@ struct MergingTokenizer: ScoringTokenizer {
         }
         return ids
     }
-    var prefixTokenId: Int32? { 0 }
-    var beginningOfSequenceText: String? { "<s>" }
+    var bosId: Int32? { 0 }
+    var eosId: Int32? { nil }
+    var prefixTokenText: String? { "<s>" }
+    var vocabSize: Int { vocabulary.count }
+    var name: String { "merging" }
+    var identity: String { "merging" }
 }

@@ -43,7 +43,7 @@ func fixtureStore(rawCount: Int = 10, augmentedRaw: [Int] = [0, 1]) throws -> (S
                 INSERT INTO augmented_texts (run_id, first_request_id, seed, mode, inverted, template_ids, option_orders, request_ids,
                                              raw_text_ids, pair_ids, text, sha256)
                 VALUES (?, ?, 0, 'classic', 0, '[]', '[]', ?, ?, '[]', ?, ?)
-                """, arguments: [runId, request, "[\(request)]", "[\(ids[index])]", text, Data(Hex.sha256(text).utf8)])
+                """, arguments: [runId, request, "[\(request)]", "[\(ids[index])]", text, Hex.sha256(text)])
             try db.execute(sql: "INSERT INTO augmented_text_raw_texts (augmented_text_id, raw_text_id, position) VALUES (?, ?, 0)",
                            arguments: [db.lastInsertedRowID, ids[index]])
         }

@@ -4,6 +4,7 @@ import GRDB
 import Store
 import Testing
 @testable import Mixing
+import Tokenization
 
 /// A `snapshot create` killed (-9) part way: no snapshot row, no shard recorded, and the next
 /// build removes the dead build's temporary file, succeeds and verifies.

@@ -4,10 +4,11 @@ import GRDB
 import Store
 import Testing
 @testable import Mixing
+import Tokenization
 
 /// A byte tokenizer that gives an id outside its vocabulary on its `failAt`-th text (a build
 /// that breaks part way, after some shards are written).
-final class FailingTokenizer: SnapshotTokenizer, @unchecked Sendable {
+final class FailingTokenizer: TextTokenizer, @unchecked Sendable {
     let failAt: Int
     private(set) var calls = 0
     init(failAt: Int) { self.failAt = failAt }
@@ -15,8 +16,8 @@ final class FailingTokenizer: SnapshotTokenizer, @unchecked Sendable {
         calls += 1
         return calls == failAt ? [9999] : ByteTokenizer().encode(text)
     }
-    var bosId: Int32 { 0 }
-    var eosId: Int32 { 1 }
+    var bosId: Int32? { 0 }
+    var eosId: Int32? { 1 }
     var vocabSize: Int { 259 }
     var name: String { "bytes" }
     var identity: String { ByteTokenizer().identity }
@@ -30,7 +31,7 @@ func filesIn(_ directory: String) -> [String] {
 @Suite struct ShardTests {
     /// The snapshot computed the in-memory way from its recorded items: the reference the
     /// streamed shards must equal.
-    func reference(store: Store, id: Int64, tokenizer: SnapshotTokenizer, packing: Packing) throws -> [Int32] {
+    func reference(store: Store, id: Int64, tokenizer: any TextTokenizer, packing: Packing) throws -> [Int32] {
         let items = try store.read { db in
             try MixingRepository.snapshotItems(id: id, in: db).map { item in
                 MixtureItem(kind: item.kind, refId: item.refId, text: try MixingRepository.itemText(kind: item.kind, refId: item.refId, in: db) ?? "")

@@ -3,6 +3,7 @@ import ProgressReporting
 import Store
 import Testing
 @testable import Mixing
+import Tokenization
 
 @Suite struct SnapshotProgressTests {
     /// The shards written so far, from a "tokenizing" report's detail ("N tokens packed, S shards written").

@@ -3,12 +3,13 @@ import GRDB
 import Store
 import Testing
 @testable import Mixing
+import Tokenization
 
 /// A tokenizer identical to ByteTokenizer but with another identity (as a retrained one would have).
-struct RenamedByteTokenizer: SnapshotTokenizer {
+struct RenamedByteTokenizer: TextTokenizer {
     func encode(_ text: String) -> [Int32] { ByteTokenizer().encode(text) }
-    var bosId: Int32 { 0 }
-    var eosId: Int32 { 1 }
+    var bosId: Int32? { 0 }
+    var eosId: Int32? { 1 }
     var vocabSize: Int { 259 }
     var name: String { "bytes-2" }
     var identity: String { String(repeating: "ab", count: 32) }
@@ -51,7 +52,7 @@ func scratchMixture(_ store: Store, runId: Int64, name: String = "scratch") thro
     @Test func theSameInputsGiveTheSameManifestAndAnyChangeAnother() throws {
         let (store, _, runId) = try fixtureStore()
         try scratchMixture(store, runId: runId)
-        func make(_ seed: Int64 = 1, _ length: Int = 32, _ bos: Packing.BOS = .document, _ tokenizer: SnapshotTokenizer = ByteTokenizer()) throws -> (String, [Int32]) {
+        func make(_ seed: Int64 = 1, _ length: Int = 32, _ bos: Packing.BOS = .document, _ tokenizer: any TextTokenizer = ByteTokenizer()) throws -> (String, [Int32]) {
             let id = try Snapshot.create(store: store, mixture: "scratch", tokenizer: tokenizer, packing: Packing(sequenceLength: length, bos: bos), seed: seed)
             return (try store.read { db in try MixingRepository.snapshot(id: id, in: db).manifestSHA256 }, try Snapshot.tokens(store: store, id: id))
         }

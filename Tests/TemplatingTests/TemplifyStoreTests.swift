@@ -112,7 +112,7 @@ import Testing
         for row in rows {
             let rebuilt = try store.read { db in try TemplifyRepository.rebuild(row, in: db) }
             #expect(rebuilt.text == row.text, "row \(row.id)")
-            #expect(TemplifyRepository.textHash(rebuilt.text) == row.sha256)
+            #expect(Hex.sha256(rebuilt.text) == row.sha256)
             #expect(rebuilt.templateIds == row.templateIdList)
             #expect(rebuilt.pairIds == row.pairIdList)
             #expect(rebuilt.rawTextIds == row.rawTextIdList)

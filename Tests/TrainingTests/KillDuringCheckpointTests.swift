@@ -5,6 +5,7 @@ import Mixing
 import Store
 import Testing
 @testable import Training
+import Tokenization
 
 /// Spawns the built `ipt` binary, kills it with SIGKILL while it is writing a checkpoint, and
 /// checks that what is left loads: the newest complete checkpoint verifies against its hash in

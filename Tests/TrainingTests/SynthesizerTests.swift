@@ -3,6 +3,7 @@ import Mixing
 import Model
 import Testing
 @testable import Training
+import Tokenization
 
 @Suite struct SynthesizerTests {
     let examples: [(context: String, pairs: [QAPair])] = [
