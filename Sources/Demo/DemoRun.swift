@@ -37,7 +37,9 @@ public struct DemoRun {
             try manager.removeItem(atPath: directory)
         }
         try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        manager.createFile(atPath: directory + "/" + Self.marker, contents: Data())
+        guard manager.createFile(atPath: directory + "/" + Self.marker, contents: Data()) else {
+            throw DemoError("could not write \(directory)/\(Self.marker), the mark that lets a later `ipt demo` recreate the directory")
+        }
     }
 
     public func run() throws {

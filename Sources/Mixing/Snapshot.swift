@@ -166,7 +166,7 @@ public enum Snapshot {
 
     /// Deletes shard files no snapshot records (files a failed build made).
     static func removeUnreferenced(_ paths: [String], store: Store) throws {
-        let base = try ShardStore.databaseDirectory(of: store.path)
+        let base = ShardStore.databaseDirectory(of: store.path)
         let referenced = try store.read { db in try MixingRepository.allShardPrefixes(in: db) }
             .map { TokenShard.resolve(prefix: $0, relativeTo: base) }
         let kept = Set(referenced)
