@@ -119,7 +119,8 @@ struct SynthesizerLesson: Equatable, Sendable {
     /// more than one pair. The answers' tokens weigh 20 in the loss: a pair is some 30 tokens of
     /// markers and question, easy to predict, around one or two answer tokens that can only be
     /// read off the text. At weight 1 the step where reading forms varied from about 1,200 to
-    /// past 3,000 with the seed; at 20 it came by about 1,000–1,500 on each seed probed (8, 9, 10).
+    /// past 3,000 with the seed; at 20 it came by about 1,000–1,500 on seeds 7, 9 and 10 (seed 8
+    /// still read only some phrasings at step 2,500).
     static func twoFacts(texts: Int, steps: Int, batch: Int = 16) -> SynthesizerLesson {
         SynthesizerLesson(name: "tasks-short", maxFacts: 2, stream: 1, texts: texts, steps: steps, batch: batch, sequenceLength: 128,
                           answerWeight: 20)

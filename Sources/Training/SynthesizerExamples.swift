@@ -29,7 +29,15 @@ public struct SynthesizerExamples: TrainingData {
 
     /// The pairs the synthesizer learns to write.
     public static func completion(pairs: [QAPair]) -> String {
-        pairs.map { "<QUE> \($0.question) <ANS> \($0.answer) </END>" }.joined(separator: "\n\n")
+        completionPieces(pairs: pairs).map(\.text).joined()
+    }
+
+    /// `completion` cut where the answers begin and end: each pair's `<QUE> {q} <ANS>` (after
+    /// the blank line that separates pairs), ` {a}` and ` </END>`.
+    static func completionPieces(pairs: [QAPair]) -> [(text: String, isAnswer: Bool)] {
+        pairs.enumerated().flatMap { index, pair in
+            [((index > 0 ? "\n\n" : "") + "<QUE> \(pair.question) <ANS>", false), (" \(pair.answer)", true), (" </END>", false)]
+        }
     }
 
     /// One example's tokens and the loss weight of each: 0 for the prompt, `answerWeight` for
@@ -41,21 +49,17 @@ public struct SynthesizerExamples: TrainingData {
                        answerWeight: Float = 1) -> (tokens: [Int32], weights: [Float]) {
         let prompt = [bos] + tokenizer.encode(prompt(context: context))
         let whole = tokenizer.encode(completion(pairs: pairs)) + [eos]
+        let promptWeights = [Float](repeating: 0, count: prompt.count)
+        guard answerWeight != 1 else { return (prompt + whole, promptWeights + Array(repeating: 1, count: whole.count)) }
         var pieces: [Int32] = [], pieceWeights: [Float] = []
-        if answerWeight != 1 {
-            for (index, pair) in pairs.enumerated() {
-                for (text, weight) in [((index > 0 ? "\n\n" : "") + "<QUE> \(pair.question) <ANS>", Float(1)),
-                                       (" \(pair.answer)", answerWeight), (" </END>", Float(1))] {
-                    let tokens = tokenizer.encode(text)
-                    pieces += tokens
-                    pieceWeights += repeatElement(weight, count: tokens.count)
-                }
-            }
-            pieces.append(eos)
-            pieceWeights.append(1)
+        for piece in completionPieces(pairs: pairs) {
+            let tokens = tokenizer.encode(piece.text)
+            pieces += tokens
+            pieceWeights += repeatElement(piece.isAnswer ? answerWeight : 1, count: tokens.count)
         }
-        let weights = pieces == whole ? pieceWeights : Array(repeating: 1, count: whole.count)
-        return (prompt + whole, Array(repeating: 0, count: prompt.count) + weights)
+        pieces.append(eos)
+        pieceWeights.append(1)
+        return (prompt + whole, promptWeights + (pieces == whole ? pieceWeights : Array(repeating: 1, count: whole.count)))
     }
 
     public static func pack(examples: [(context: String, pairs: [QAPair])], setIdentity: String, tokenizer: any TextTokenizer,
