@@ -11,7 +11,13 @@ public struct DemoRecipe: Equatable, Sendable {
     var evalPeople: Int
     /// People no model sees; their texts are the held-out perplexity set.
     var heldoutPeople: Int
-    /// Documents per pre-training person, each a fresh draw of phrasings and sentence order.
+    /// Documents per person, each a fresh draw of phrasings and sentence order. The full recipe
+    /// has 12: a model stores a fact under the person's name (where a closed-book question can
+    /// find it) only when it meets the fact in many differently worded texts. With 4 rewrites
+    /// every arm memorised its texts but completed "NAME lives in" correctly for only ~0.44–0.69
+    /// of the evaluation people's facts, and Instruct PT was a few points above Vanilla; with 12,
+    /// on world seed 7, Vanilla completed 0.78 of them and Instruct PT answered 0.76 of the
+    /// questions against Vanilla's 0.52.
     var rewrites: Int
     /// The synthesizer's curriculum, in order, each lesson starting from the model the one before
     /// it left: it reads before it writes.
@@ -30,7 +36,7 @@ public struct DemoRecipe: Equatable, Sendable {
     /// the synthesizer is run over every text to augment.
     var synthesizerConfig = #"{"base": "tiny", "vocabSize": 1280, "hiddenSize": 128, "intermediateSize": 344, "layerCount": 2, "headCount": 4, "kvHeadCount": 2, "batchSize": 16, "learningRate": 0.005, "warmupSteps": 50}"#
 
-    public static let full = DemoRecipe(pretrainPeople: 150, evalPeople: 50, heldoutPeople: 10, rewrites: 4,
+    public static let full = DemoRecipe(pretrainPeople: 150, evalPeople: 50, heldoutPeople: 10, rewrites: 12,
                                  lessons: [.twoFacts(texts: 12000, steps: 1500), .allFacts(texts: 8000, steps: 800)],
                                  pretrainSteps: 1300, tuningSteps: 40, arms: [.vanilla, .mix, .instruct, .instructMiner])
     /// A synthesizer half as wide (about three times the steps a second, and reading forms at
