@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "DemoWorld", dependencies: ["Randomness"]),
         // The paper's experiment end to end: runs `ipt` commands handed to it by the CLI.
         .target(name: "Demo", dependencies: [
-            "DemoWorld", "Evaluation", "JSONLines", "Mixing", "Model", "Store", "Synthesis", "Templating", "Training",
+            "Corpus", "DemoWorld", "Evaluation", "JSONLines", "Mixing", "Model", "Store", "Synthesis", "Templating", "Training",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
 

@@ -12,6 +12,14 @@ struct DemoResultRow {
     var tunedRun: Int64?
 }
 
+/// The synthesizer's last reading check: the share of the fresh texts' facts it answered, the
+/// evaluation run that stored it, and how many passes of the last lesson it took beyond the curriculum.
+struct DemoReadingCheck {
+    var accuracy: Double
+    var run: Int64
+    var extraPasses: Int
+}
+
 /// `DIR/results.json`: the comparison's figures, exactly the stored `eval_scores` of the runs
 /// it names, and the synthesizer's precision against the world's truth.
 struct DemoResults {
@@ -20,6 +28,7 @@ struct DemoResults {
     let rows: [DemoResultRow]
     let figures: [ComparisonReport.Figures]
     let synthesizer: PairCheckSummary
+    let reading: DemoReadingCheck
 
     func json() -> [UInt8] {
         var out = JSONWriter()
@@ -53,6 +62,9 @@ struct DemoResults {
                     s.member("checked") { $0.integer(synthesizer.checked) }
                     s.member("right") { $0.integer(synthesizer.right) }
                     s.member("precision") { $0.double(orNull: synthesizer.precision) }
+                    s.member("reading_acc") { $0.double(reading.accuracy) }
+                    s.member("reading_eval_run_id") { $0.integer(reading.run) }
+                    s.member("reading_extra_passes") { $0.integer(Int64(reading.extraPasses)) }
                 }
             }
         }

@@ -17,6 +17,10 @@ import Testing
                                           .allFacts(texts: 6, steps: 2, batch: 2)],
                                 pretrainSteps: 2, tuningSteps: 1, arms: DemoArm.allCases)
         recipe.modelConfig = Self.microModel
+        // A model this small cannot answer every reading question, so the check asks for one more pass.
+        recipe.readingTexts = 3
+        recipe.readingTarget = 1
+        recipe.extraPasses = 1
         recipe.synthesizerConfig = Self.microModel
         try DemoRun(directory: directory, seed: 3, recipe: recipe, runCommand: DemoCommand.runInProcess).run()
 
@@ -31,14 +35,33 @@ import Testing
             }
             // Both synthesis runs (local model, miner), one pre-training run per arm plus the synthesizer's lessons and the tuned models.
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM synth_runs") == 2)
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM training_runs") == recipe.lessons.count + 2 * DemoArm.allCases.count)
-            // Each lesson starts from the model the one before it left.
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM training_runs") == recipe.lessons.count + 1 + 2 * DemoArm.allCases.count)
+            // Each lesson starts from the model the one before it left; short of the reading target, the
+            // last lesson runs once more, and that model writes the pairs.
             let lessonStarts = try String.fetchAll(db, sql: "SELECT json_extract(config_json, '$.modelName') FROM training_runs WHERE mode = 'synthesizer' ORDER BY id")
-            #expect(lessonStarts == ["tiny", directory + "/models/synthesizer-tasks-one/step-000001", directory + "/models/synthesizer-tasks-short/step-000002"])
+            #expect(lessonStarts == ["tiny", directory + "/models/synthesizer-tasks-one/step-000001", directory + "/models/synthesizer-tasks-short/step-000002",
+                                     directory + "/models/synthesizer-tasks/step-000002"])
+            #expect(try String.fetchOne(db, sql: "SELECT backend_reference FROM synth_runs WHERE backend = 'model'") == directory + "/models/synthesizer-tasks-2/step-000002")
             // The lesson that forms reading weighs the answers 20; its run records that.
             let answerWeights = try Double?.fetchAll(db, sql: "SELECT json_extract(config_json, '$.answerLossWeight') FROM training_runs WHERE mode = 'synthesizer' ORDER BY id")
-            #expect(answerWeights == [nil, 20, nil])
+            #expect(answerWeights == [nil, 20, nil, nil])
+            // The reading check scored the synthesizer before and after the extra pass.
+            let readingRuns = try Int64.fetchAll(db, sql: "SELECT r.id FROM eval_runs r JOIN eval_tasks t ON t.id = r.task_id WHERE t.name = 'demo-reading' ORDER BY r.id")
+            #expect(readingRuns.count == 2)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM instruction_pairs p LEFT JOIN instruction_pair_checks c ON c.pair_id = p.id WHERE c.pair_id IS NULL") == 0)
+            // Each Instruct arm repeats the evaluation people's raw texts just enough to keep the share of
+            // the budget they have in Vanilla: copies · (pre-training people's raw bytes) ≥ augmented bytes.
+            let rawBytes = try #require(try Int.fetchOne(db, sql: "SELECT sum(byte_count) FROM raw_texts WHERE source_id = (SELECT id FROM sources WHERE name = 'people')"))
+            let copies = try Row.fetchAll(db, sql: """
+                SELECT e.repeat_count AS copies, (SELECT sum(length(CAST(text AS BLOB))) FROM augmented_texts WHERE run_id = a.run_id) AS augmented
+                FROM mixture_components a JOIN mixture_components e ON e.mixture_id = a.mixture_id AND e.source = 'eval-people'
+                WHERE a.kind = 'augmented'
+                """)
+            #expect(copies.count == 2)
+            for row in copies {
+                let count: Int = row["copies"], augmented: Int = row["augmented"]
+                #expect(count * rawBytes >= augmented && (count - 1) * rawBytes < augmented, "\(count) copies for \(augmented) augmented bytes, \(rawBytes) raw")
+            }
 
             let resultsData = try Data(contentsOf: URL(fileURLWithPath: directory + "/results.json"))
             let resultsText = String(decoding: resultsData, as: UTF8.self)
@@ -60,9 +83,12 @@ import Testing
             }
             let synthesizer = try #require(results["synthesizer"] as? [String: Any])
             let modelRun = try #require(try Int64.fetchOne(db, sql: "SELECT min(id) FROM synth_runs"))
+            #expect(synthesizer["reading_eval_run_id"] as? Int == readingRuns.last.map(Int.init) && synthesizer["reading_extra_passes"] as? Int == 1)
+            let readingScore = try #require(try Double.fetchOne(db, sql: "SELECT value FROM eval_scores WHERE run_id = ? AND metric = 'acc'", arguments: [readingRuns.last]))
+            #expect(resultsText.contains("\"reading_acc\":\(readingScore)"))
             #expect(synthesizer["pairs"] as? Int == (try Int.fetchOne(db, sql: "SELECT count(*) FROM instruction_pairs p JOIN synth_requests q ON q.id = p.request_id WHERE q.run_id = ?", arguments: [modelRun])))
         }
-        for name in ["report/report.md", "report/comparison.md", "report/comparison.svg", "tasks-one.jsonl", "tasks-short.jsonl", "tasks.jsonl", "facts.jsonl", "model.json", "synthesizer.json"] {
+        for name in ["report/report.md", "report/comparison.md", "report/comparison.svg", "tasks-one.jsonl", "tasks-short.jsonl", "tasks.jsonl", "facts.jsonl", "reading.jsonl", "model.json", "synthesizer.json"] {
             #expect(FileManager.default.fileExists(atPath: directory + "/" + name), "\(name) is missing")
         }
     }
