@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Model
 
 @main
 struct IPT: ParsableCommand {
@@ -29,6 +30,7 @@ struct IPT: ParsableCommand {
     /// thrown from `run()`, so those are printed here; every other error (help requests, exit
     /// codes, typed errors) goes the usual way, which prints no usage for them.
     static func main() {
+        restartWithFasterBLASKernels()
         var command: any ParsableCommand
         do {
             command = try parseAsRoot()
@@ -44,6 +46,16 @@ struct IPT: ParsableCommand {
             exit(withError: error)
         }
     }
+}
+
+/// Starts `ipt` again, same arguments, with OpenBLAS told the kernels this CPU runs where it
+/// fell back to generic ones (see `BLASCoreType`). If the restart fails, `ipt` goes on as it is.
+private func restartWithFasterBLASKernels() {
+    guard let coreType = BLASCoreType.replacementForFallback() else { return }
+    setenv("OPENBLAS_CORETYPE", coreType, 1)
+    var arguments = CommandLine.arguments.map { strdup($0) }
+    arguments.append(nil)
+    execv("/proc/self/exe", arguments)
 }
 
 /// The `--db PATH` option every command takes.
