@@ -14,10 +14,10 @@ struct DemoCommand: ParsableCommand {
             up to six, repeated (at most four more times) until it answers 99% of a reading check \
             on fresh texts — and writes instruction–response pairs (two rounds, sampled at \
             temperature 0.7) for a second group's texts through the work queue; every synthesized \
-            pair is checked against the world's truth. The pairs are templified, and Mix (raw texts + the tuning collection), Instruct (augmented texts + \
-            the raw texts of a third group + the tuning collection) and Instruct with the \
-            rule-based miner's pairs are pre-trained \
-            at Vanilla's token budget. Each model is asked multiple-choice questions about the \
+            pair is checked against the world's truth. The pairs are templified, and Mix (raw \
+            texts + the tuning collection), Instruct (augmented texts + the raw texts of a third \
+            group + the tuning collection) and Instruct with the rule-based miner's pairs are \
+            pre-trained at Vanilla's token budget. Each model is asked multiple-choice questions about the \
             third group, whose facts every model saw only as raw text, in a wording no training \
             text uses — then briefly instruction-tuned on questions about the second group and \
             asked again.
@@ -34,7 +34,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Seed of the world, the synthesis, templify, data order and initialisation.")
     var seed: UInt64 = 7
 
-    @Option(help: "Pre-training steps per model (default 1300, or 400 with --quick).")
+    @Option(help: "Pre-training steps per model (default 1300, or 700 with --quick).")
     var steps: Int?
 
     @Option(help: "Steps of the synthesizer's last lesson, on texts of up to six facts (default 800, or 400 with --quick).")

@@ -11,9 +11,15 @@ public enum BLASCoreType {
     /// its choice stands (it recognised the CPU, the user set OPENBLAS_CORETYPE, or the CPU has
     /// nothing better than SSE3).
     public static func replacementForFallback() -> String? {
-        guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
-              let name = openblas_get_corename(), String(cString: name) == "Prescott" else { return nil }
-        let flags = cpuFlags()
+        guard let name = openblas_get_corename() else { return nil }
+        return replacement(loaded: String(cString: name), cpuFlags: cpuFlags(),
+                           override: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"])
+    }
+
+    /// The decision itself: only the generic fallback is replaced, never a user's choice, and
+    /// only with kernels whose instructions the CPU has.
+    static func replacement(loaded: String, cpuFlags flags: Set<String>, override: String?) -> String? {
+        guard override == nil, loaded == "Prescott" else { return nil }
         if flags.isSuperset(of: ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]) { return "SkylakeX" }
         if flags.isSuperset(of: ["avx2", "fma"]) { return "Haswell" }
         return nil
