@@ -27,6 +27,7 @@ final class FakeServer: CompletionServer, @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         prompts.append(prompt)
+        condition.broadcast()
         switch behaviour {
         case .refuse:
             return .failure(ServerFailure(message: "cannot reach \(reference): connection refused", serverAtFault: true))
@@ -52,6 +53,13 @@ final class FakeServer: CompletionServer, @unchecked Sendable {
     }
 
     var sent: Int { condition.lock(); defer { condition.unlock() }; return prompts.count }
+
+    /// Blocks until this server has been sent `count` prompts.
+    func waitUntilSent(_ count: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        while prompts.count < count { condition.wait() }
+    }
     var holdingNow: Int { condition.lock(); defer { condition.unlock() }; return holding }
 }
 
@@ -77,7 +85,11 @@ final class FakeServer: CompletionServer, @unchecked Sendable {
 
     @Test func aFailingServerIsRestedAndItsWorkDoneByTheOther() throws {
         let (store, runId) = try run(texts: 40, rounds: 2)
-        let dead = FakeServer("dead", .refuse), alive = FakeServer("alive", .answer)
+        // The live server answers only once the dead one has failed twice, so the rest happens
+        // however the threads are scheduled (on a busy machine the live one could otherwise finish
+        // every request before the dead one is asked at all).
+        let dead = FakeServer("dead", .refuse), alive = FakeServer("alive", .holdUntilReleased)
+        Thread { dead.waitUntilSent(2); alive.release() }.start()
         let worker = PipelinedSynthesisWorker(store: store, run: runId, servers: [dead, alive], concurrencyPerServer: 3)
         worker.health = ServerHealth(restAfterFailures: 2, restSeconds: 60, maxRestSeconds: 60)
         worker.maxServerFailuresPerRequest = 50
