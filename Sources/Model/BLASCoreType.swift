@@ -17,9 +17,11 @@ public enum BLASCoreType {
     }
 
     /// The decision itself: only the generic fallback is replaced, never a user's choice, and
-    /// only with kernels whose instructions the CPU has.
-    static func replacement(loaded: String, cpuFlags flags: Set<String>, override: String?) -> String? {
+    /// only with kernels whose instructions the CPU has. The flags are read only for the
+    /// fallback, so a recognised CPU costs `ipt`'s start-up no read of /proc/cpuinfo.
+    static func replacement(loaded: String, cpuFlags: @autoclosure () -> Set<String>, override: String?) -> String? {
         guard override == nil, loaded == "Prescott" else { return nil }
+        let flags = cpuFlags()
         if flags.isSuperset(of: ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]) { return "SkylakeX" }
         if flags.isSuperset(of: ["avx2", "fma"]) { return "Haswell" }
         return nil

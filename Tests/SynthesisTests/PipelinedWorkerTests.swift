@@ -60,6 +60,7 @@ final class FakeServer: CompletionServer, @unchecked Sendable {
         defer { condition.unlock() }
         while prompts.count < count { condition.wait() }
     }
+
     var holdingNow: Int { condition.lock(); defer { condition.unlock() }; return holding }
 }
 
