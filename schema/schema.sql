@@ -106,7 +106,8 @@ CREATE TABLE synth_runs (
     status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done', 'failed')),   -- failed: no request succeeded (0008)
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     finished_at TEXT,
-    top_p REAL NOT NULL DEFAULT 1 CHECK (top_p > 0 AND top_p <= 1)   -- nucleus sampling (0007)
+    top_p REAL NOT NULL DEFAULT 1 CHECK (top_p > 0 AND top_p <= 1),   -- nucleus sampling (0007)
+    answer_temperature REAL CHECK (answer_temperature >= 0)            -- the answers' own temperature; NULL: temperature (0016)
 );
 
 -- The run's raw texts in the order rounds take them, frozen when the run is created.

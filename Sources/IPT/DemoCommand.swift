@@ -12,8 +12,8 @@ struct DemoCommand: ParsableCommand {
             context-based tasks (texts about other names, each with questions in several forms) \
             in lessons — texts of one or two facts (its answers weighing 20 in the loss), then of \
             up to six, repeated (at most four more times) until it answers 99% of a reading check \
-            on fresh texts — and writes instruction–response pairs (two rounds, sampled at \
-            temperature 0.7) for a second group's texts through the work queue; every synthesized \
+            on fresh texts — and writes instruction–response pairs (two rounds, questions sampled \
+            at temperature 0.7, answers read greedily) for a second group's texts through the work queue; every synthesized \
             pair is checked against the world's truth. The pairs are templified, and Mix (raw \
             texts + the tuning collection), Instruct (augmented texts + the raw texts of a third \
             group + the tuning collection) and Instruct with the rule-based miner's pairs are \

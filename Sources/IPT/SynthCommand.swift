@@ -111,6 +111,9 @@ struct SynthRunCommand: ParsableCommand {
     @Option(help: "Sampling temperature (the reference uses 0: greedy).")
     var temperature = 0.0
 
+    @Option(help: "Temperature of the answers alone (from <ANS> to </END>), e.g. 0 to read answers greedily while --temperature samples the questions. Local models only.")
+    var answerTemperature: Double?
+
     @Option(help: "Nucleus sampling: sample from the smallest set of tokens holding this probability mass (1: all). Sent to servers explicitly, since their defaults differ.")
     var topP = 1.0
 
@@ -137,6 +140,7 @@ struct SynthRunCommand: ParsableCommand {
             throw ValidationError("--max-new-tokens must be at least 1 and less than --max-model-len (\(maxModelLen))")
         }
         if temperature < 0 { throw ValidationError("--temperature must not be negative") }
+        if let answerTemperature, answerTemperature < 0 { throw ValidationError("--answer-temperature must not be negative") }
         if !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
@@ -148,6 +152,7 @@ struct SynthRunCommand: ParsableCommand {
                                   limits: ChainLimits(maxModelLength: maxModelLen, maxNewTokens: maxNewTokens))
         setup.temperature = temperature
         setup.topP = topP
+        setup.answerTemperature = answerTemperature
         setup.seed = seed
         setup.source = source
         setup.textLimit = limit

@@ -23,6 +23,9 @@ public struct GenerationParameters: Sendable {
     /// The sampling stream of each prompt, when it must not be the prompt's index (a caller
     /// that batches requests seeds each by its own id so outputs do not depend on batching).
     public var streams: [UInt64]? = nil
+    /// A part of each output decoded at its own temperature (needs the `detokenize` closure of
+    /// `generate`); nil decodes everything at `temperature`.
+    public var span: TemperatureSpan? = nil
     /// Most sequences decoded together; more prompts wait for a free slot.
     public var maxBatch: Int = 16
     /// Most prompt tokens run through the model in one step.
@@ -30,6 +33,30 @@ public struct GenerationParameters: Sendable {
 
     public init(maxNewTokens: Int) {
         self.maxNewTokens = maxNewTokens
+    }
+}
+
+/// The parts of a generated sequence decoded at their own temperature: a span opens where the
+/// new text contains `opener` and closes at the next `closer`. The synthesizer's answers, say,
+/// decoded greedily while its questions are sampled:
+///
+///     parameters.span = TemperatureSpan(opener: "<ANS>", closer: "</END>", temperature: 0)
+public struct TemperatureSpan: Sendable, Equatable {
+    public var opener: String
+    public var closer: String
+    public var temperature: Float
+
+    public init(opener: String, closer: String, temperature: Float) {
+        self.opener = opener
+        self.closer = closer
+        self.temperature = temperature
+    }
+
+    /// Whether a sequence whose new text is `text` is inside a span: an opener comes after the last closer.
+    func isOpen(after text: String) -> Bool {
+        guard let opened = text.range(of: opener, options: .backwards) else { return false }
+        guard let closed = text.range(of: closer, options: .backwards) else { return true }
+        return opened.lowerBound > closed.lowerBound
     }
 }
 
@@ -46,6 +73,10 @@ extension DecoderModel {
         if !parameters.stopStrings.isEmpty && detokenize == nil {
             throw .invalidInput(reason: "generate: stop strings need a detokenize closure")
         }
+        if let span = parameters.span {
+            guard detokenize != nil else { throw .invalidInput(reason: "generate: a temperature span needs a detokenize closure") }
+            guard !span.opener.isEmpty, !span.closer.isEmpty else { throw .invalidInput(reason: "generate: a temperature span needs a non-empty opener and closer") }
+        }
         if let streams = parameters.streams, streams.count != prompts.count {
             throw .invalidInput(reason: "generate: \(streams.count) sampling streams for \(prompts.count) prompts")
         }
@@ -56,7 +87,11 @@ extension DecoderModel {
         let slotCount = min(max(parameters.maxBatch, 1), prompts.count)
         let chunk = max(parameters.prefillChunk, slotCount)
         let session = try InferenceSession(model: self, slotCount: slotCount, capacity: longest + parameters.maxNewTokens, maxTokensPerStep: chunk)
-        let sampler = Sampler(temperature: parameters.temperature, topP: parameters.topP)
+        let outsideSpan = Sampler(temperature: parameters.temperature, topP: parameters.topP)
+        let insideSpan = Sampler(temperature: parameters.span?.temperature ?? parameters.temperature, topP: parameters.topP)
+        // Only a token whose text holds a marker's last character can complete the marker, so
+        // the whole new text is decoded again only after such a token.
+        let spanFinalCharacters = parameters.span.map { Set([$0.opener.last, $0.closer.last].compactMap { $0 }) } ?? []
         let V = config.vocabSize
 
         struct Running {
@@ -64,6 +99,7 @@ extension DecoderModel {
             var length: Int
             var generated: [Int32] = []
             var rng: SeededGenerator
+            var inSpan = false
         }
         var outputs = [[Int32]](repeating: [], count: prompts.count)
         var running = [Running?](repeating: nil, count: slotCount)
@@ -73,6 +109,9 @@ extension DecoderModel {
         func accept(_ token: Int32, slot: Int) -> Bool {
             guard var state = running[slot] else { return true }
             state.generated.append(token)
+            if let span = parameters.span, let detokenize, detokenize([token]).contains(where: spanFinalCharacters.contains) {
+                state.inSpan = span.isOpen(after: detokenize(state.generated))
+            }
             running[slot] = state
             if state.generated.count >= parameters.maxNewTokens || state.length >= session.capacity { return true }
             if parameters.stopTokenIds.contains(token) { return true }
@@ -103,7 +142,7 @@ extension DecoderModel {
                 }
                 try session.prefill(admitted) { slot, logits in
                     guard var state = running[slot] else { return }
-                    let token = sampler.pick(from: logits, using: &state.rng)
+                    let token = (state.inSpan ? insideSpan : outsideSpan).pick(from: logits, using: &state.rng)
                     running[slot] = state
                     if accept(token, slot: slot) { finish(slot: slot) }
                 }
@@ -123,7 +162,7 @@ extension DecoderModel {
             for (r, slot) in slots.enumerated() {
                 guard var state = running[slot] else { continue }
                 state.length += 1
-                let token = sampler.pick(from: UnsafeBufferPointer(rebasing: logits[(r * V)..<((r + 1) * V)]), using: &state.rng)
+                let token = (state.inSpan ? insideSpan : outsideSpan).pick(from: UnsafeBufferPointer(rebasing: logits[(r * V)..<((r + 1) * V)]), using: &state.rng)
                 running[slot] = state
                 if accept(token, slot: slot) { finish(slot: slot) }
             }

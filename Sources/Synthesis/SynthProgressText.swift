@@ -32,7 +32,7 @@ extension SynthProgress {
         let kinds = p.pairsByKind.map { "\($0.kind) \($0.count)" }.joined(separator: ", ")
         return """
             run \(p.run.id) [\(p.run.status)] \(p.run.backend.rawValue) \(p.run.backendReference)\(p.run.model.map { " model \($0)" } ?? "") \
-            rounds \(p.run.roundsCreated)/\(p.run.rounds), seed \(p.run.seed), temperature \(p.run.temperature), top-p \(p.run.topP), \
+            rounds \(p.run.roundsCreated)/\(p.run.rounds), seed \(p.run.seed), temperature \(p.run.temperature)\(p.run.answerTemperature.map { " (answers \($0))" } ?? ""), top-p \(p.run.topP), \
             max-model-len \(p.run.maxModelLen), max-new-tokens \(p.run.maxNewTokens)
               texts \(p.run.textsTotal): done \(p.requestsDone), failed \(p.requestsFailed), leased \(p.requestsLeased), \
             pending \(p.requestsPending), not yet planned \(p.textsWaiting)

@@ -22,6 +22,8 @@ public struct SynthRunSetup: Sendable, Equatable {
     public var temperature: Double = 0
     /// Nucleus sampling: the smallest set of tokens whose probabilities reach this mass (1: all).
     public var topP: Double = 1
+    /// The answers' own temperature (local models only); nil: `temperature`.
+    public var answerTemperature: Double?
     public var seed: Int64 = 0
     public var source: String?
     public var textLimit: Int?
@@ -69,9 +71,11 @@ public struct SynthRun: Codable, FetchableRecord, PersistableRecord, Sendable, E
     public var createdAt: String
     public var finishedAt: String?
     public var topP: Double
+    public var answerTemperature: Double?
 
     public var limits: ChainLimits { ChainLimits(maxModelLength: maxModelLen, maxNewTokens: maxNewTokens) }
-    public var parameters: SamplingParameters { SamplingParameters(maxNewTokens: maxNewTokens, temperature: temperature, topP: topP, seed: seed) }
+    public var parameters: SamplingParameters { SamplingParameters(maxNewTokens: maxNewTokens, temperature: temperature, topP: topP, seed: seed,
+                                                                      answerTemperature: answerTemperature) }
     public var split: RoundSplit { RoundSplit(textCount: textsTotal, rounds: rounds) }
 }
 
@@ -130,6 +134,8 @@ public enum SynthesisError: Error, Sendable, Equatable {
     case runFailed(Int64, requests: Int, lastError: String?)
     /// A worker built with settings out of range (the CLI checks its flags before this).
     case invalidWorkerSettings(String)
+    /// An OpenAI-compatible server samples a whole completion at one temperature.
+    case answerTemperatureUnsupported(SynthBackendKind)
     /// A line of `ipt synth parse`'s standard input that is not `{"output": "…"}`.
     case invalidParseInput(line: Int, message: String)
 }
@@ -151,6 +157,8 @@ extension SynthesisError: LocalizedError {
             return "--backend model:\(directory): \(reason)"
         case let .runFailed(id, requests, lastError):
             return "synthesis run \(id) failed: all \(requests) requests failed\(lastError.map { " (most often: \($0))" } ?? ""); check the backend, then start a new run"
+        case let .answerTemperatureUnsupported(backend):
+            return "--answer-temperature: the \(backend.rawValue) backend samples a whole completion at one temperature; use a local model (model:DIR) or drop the flag"
         case let .invalidWorkerSettings(message):
             return "synthesis worker: \(message); pass values in range"
         case let .invalidParseInput(line, message):

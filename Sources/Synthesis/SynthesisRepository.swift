@@ -17,6 +17,9 @@ public enum SynthesisRepository {
     /// Creates a run and freezes its ordered list of raw texts (id order, optionally one source,
     /// at most `textLimit`). Requests are created round by round by `advance`.
     public static func createRun(_ setup: SynthRunSetup, in db: Database) throws -> Int64 {
+        if setup.backend == .openai, let answers = setup.answerTemperature, answers != setup.temperature {
+            throw SynthesisError.answerTemperatureUnsupported(setup.backend)
+        }
         var sourceId: Int64?
         if let source = setup.source {
             guard let found = try CorpusRepository.existingSource(named: source, in: db) else { throw SynthesisError.unknownSource(source) }
@@ -24,10 +27,11 @@ public enum SynthesisRepository {
         }
         try db.execute(sql: """
             INSERT INTO synth_runs (backend, backend_reference, model, rounds, max_model_len, max_new_tokens,
-                                    temperature, top_p, seed, source_filter, text_limit, texts_total, round_size, max_attempts)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)
+                                    temperature, top_p, answer_temperature, seed, source_filter, text_limit, texts_total,
+                                    round_size, max_attempts)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)
             """, arguments: [setup.backend, setup.backendReference, setup.model, setup.rounds, setup.limits.maxModelLength,
-                             setup.limits.maxNewTokens, setup.temperature, setup.topP, setup.seed, setup.source, setup.textLimit,
+                             setup.limits.maxNewTokens, setup.temperature, setup.topP, setup.answerTemperature, setup.seed, setup.source, setup.textLimit,
                              setup.maxAttempts])
         let runId = db.lastInsertedRowID
         try db.execute(sql: """

@@ -21,12 +21,18 @@ public struct SamplingParameters: Sendable, Equatable, Codable {
     /// Nucleus sampling mass (1: the whole distribution); sent to every backend, never left to a server's default.
     public var topP: Double
     public var seed: Int64
+    /// The temperature of the answers (from `<ANS>` to `</END>`) when it differs from the
+    /// questions': a small synthesizer samples varied questions yet reads each answer greedily.
+    /// Nil: the whole output at `temperature`.
+    public var answerTemperature: Double?
     /// Generation stops at any of these strings (the synthesizer ends its output with `</s>`).
     public var stop: [String]
 
-    public init(maxNewTokens: Int, temperature: Double, topP: Double = 1, seed: Int64, stop: [String] = [SynthesizerFormat.endOfSequence]) {
+    public init(maxNewTokens: Int, temperature: Double, topP: Double = 1, seed: Int64, answerTemperature: Double? = nil,
+                stop: [String] = [SynthesizerFormat.endOfSequence]) {
         self.maxNewTokens = maxNewTokens
         self.temperature = temperature
+        self.answerTemperature = answerTemperature
         self.topP = topP
         self.seed = seed
         self.stop = stop

@@ -11,7 +11,8 @@ import Tokenization
 /// Per batch: every prompt is tokenized with the directory's tokenizer.json — the leading `<s>`
 /// of the synthesizer format is an added token and becomes the one BOS id (no second BOS is
 /// added) — and all prompts are generated together for up to max_new_tokens at the run's
-/// temperature and top-p. Request i samples from
+/// temperature and top-p (the answers, from `<ANS>` to `</END>`, at the run's answer temperature
+/// when it has one). Request i samples from
 /// SeededGenerator(seed: run seed, stream: raw text id), so outputs do not depend on how the
 /// queue batches requests. A sequence ends at the `</s>` token (or at any other stop string of
 /// the run); the stop is not part of the text, as with OpenAI-compatible servers, but counts as
@@ -78,6 +79,9 @@ public final class LocalModelSynthesizer: Synthesizer, @unchecked Sendable {
         var generation = GenerationParameters(maxNewTokens: parameters.maxNewTokens)
         generation.temperature = Float(parameters.temperature)
         generation.topP = Float(parameters.topP)
+        generation.span = parameters.answerTemperature.map {
+            TemperatureSpan(opener: SynthesizerFormat.answerTag, closer: SynthesizerFormat.endTag, temperature: Float($0))
+        }
         generation.seed = UInt64(bitPattern: parameters.seed)
         generation.streams = prompts.map { UInt64(bitPattern: $0.stream) }
         generation.maxBatch = maxBatch

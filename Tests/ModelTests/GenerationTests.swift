@@ -67,4 +67,35 @@ import Testing
         #expect(throws: ModelError.self) { try model.generate(prompts: [[0, 5]], parameters: parameters) }
         #expect(throws: ModelError.self) { try model.generate(prompts: [[0, 99]], parameters: GenerationParameters(maxNewTokens: 2)) }
     }
+
+    /// Inside a span (after an opener, up to the next closer) tokens are the span temperature's
+    /// (here greedy: the full forward pass's argmax); outside they are sampled.
+    @Test func aTemperatureSpanDecodesItsPartGreedily() throws {
+        let model = try tinyModel(seed: 3, std: 0.1)
+        // Tokens render as "{" (opens), "}" (closes) or "." by their id, so spans open and close often.
+        let detokenize: ([Int32]) -> String = { $0.map { ["{", "}", "."][Int($0) % 3] }.joined() }
+        var parameters = GenerationParameters(maxNewTokens: 16)
+        parameters.temperature = 2
+        parameters.seed = 5
+        parameters.span = TemperatureSpan(opener: "{", closer: "}", temperature: 0)
+        let outputs = try model.generate(prompts: Self.prompts, parameters: parameters, detokenize: detokenize)
+        var greedyInSpan = 0, sampledOutside = 0
+        for (prompt, output) in zip(Self.prompts, outputs) {
+            var sequence = prompt
+            for (index, token) in output.enumerated() {
+                let logits = try model.logits(sequence: sequence).last ?? []
+                let argmax = Int32(logits.indices.max { logits[$0] < logits[$1] } ?? -1)
+                if parameters.span?.isOpen(after: detokenize(Array(output[..<index]))) == true {
+                    #expect(token == argmax, "prompt \(prompt), token \(index)")
+                    greedyInSpan += 1
+                } else if token != argmax {
+                    sampledOutside += 1
+                }
+                sequence.append(token)
+            }
+        }
+        #expect(greedyInSpan >= 5 && sampledOutside >= 5)
+        // Without a detokenize closure nothing can find the span's markers.
+        #expect(throws: ModelError.self) { try model.generate(prompts: Self.prompts, parameters: parameters) }
+    }
 }

@@ -124,6 +124,34 @@ func tinyCheckpoint(texts: [String], specialTokens: [String] = ["<s>", "</s>", "
         #expect(try store.read { db in try Double.fetchOne(db, sql: "SELECT top_p FROM synth_runs WHERE id = ?", arguments: [nucleusRun]) } == 1e-6)
     }
 
+    @Test func theAnswerTemperatureIsRecordedAndOnlyLocalModelsTakeOne() throws {
+        let directory = try tinyCheckpoint(texts: Self.texts)
+        let synthesizer = try LocalModelSynthesizer(directory: directory, maxModelLength: Self.limits.maxModelLength)
+        let store = try makeStore(texts: Self.texts, in: try temporaryDirectory())
+        var answersGreedy = setup(synthesizer.reference, temperature: 0.7, seed: 3)
+        answersGreedy.answerTemperature = 0
+        let runId = try answersGreedy.createRun(store: store)
+        let run = try store.read { db in try SynthRun.fetchOne(db, key: runId) }
+        #expect(run?.answerTemperature == 0)
+        #expect(run?.parameters.answerTemperature == 0 && run?.parameters.temperature == 0.7)
+        let plain = try setup(synthesizer.reference, temperature: 0.7, seed: 3).createRun(store: store)
+        #expect(try store.read { db in try SynthRun.fetchOne(db, key: plain) }?.answerTemperature == nil)
+
+        // An answer temperature equal to the run's changes nothing the model writes.
+        let sampled = SamplingParameters(maxNewTokens: 20, temperature: 1, seed: 4)
+        var same = sampled
+        same.answerTemperature = 1
+        let prompts = Self.texts.enumerated().map { SynthesisPrompt(stream: Int64($0.offset), prompt: SynthesizerFormat.read($0.element)) }
+        let texts = { (results: [Result<Completion, CompletionFailure>]) in results.map { try? $0.get().text } }
+        #expect(texts(try synthesizer.complete(prompts, parameters: same)) == texts(try synthesizer.complete(prompts, parameters: sampled)))
+
+        var server = SynthRunSetup(backend: .openai, backendReference: "http://127.0.0.1:9/v1", model: "m", rounds: 1, limits: Self.limits)
+        server.temperature = 0.7
+        server.answerTemperature = 0
+        #expect(throws: SynthesisError.self) { try server.createRun(store: store) }
+        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM synth_runs") } == 2)
+    }
+
     @Test func longPromptsAreTruncatedFromTheLeftKeepingBOS() throws {
         let directory = try tinyCheckpoint(texts: Self.texts)
         let synthesizer = try LocalModelSynthesizer(directory: directory, maxModelLength: 48)
