@@ -22,8 +22,9 @@ public struct DemoRecipe: Equatable, Sendable {
     /// The synthesizer's curriculum, in order, each lesson starting from the model the one before
     /// it left: it reads before it writes.
     var lessons: [SynthesizerLesson]
-    /// The reading check after the last lesson: fresh task texts (one question per fact, every
-    /// value of the attribute a choice), the share of them the synthesizer must answer, and how
+    /// The reading check after the last lesson: fresh task texts (one question per fact, each
+    /// after the pairs about the facts before it, every value of the attribute a choice), the
+    /// share of them the synthesizer must answer, and how
     /// many more passes of the last lesson it may take to get there. Where reading forms varies
     /// with the seed: after the same curriculum the synthesizer answered 0.60, 0.95 and 1.0 of
     /// them on world seeds 7, 8 and 9, and 0.40, 0.74 and 0.94 of the pairs it then wrote were

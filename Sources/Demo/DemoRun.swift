@@ -377,10 +377,14 @@ public struct DemoRun {
         try writeMultipleChoice(items.map { ($0.context, $0.choices, $0.gold) }, to: name)
     }
 
-    /// The reading check as an evaluation task: the synthesizer's prompt for the text, then the
-    /// question, and each value of the attribute scored as the answer.
+    /// The reading check as an evaluation task: the synthesizer's prompt for the text, the pairs
+    /// before the question, then the question, and each value of the attribute scored as the answer.
     private func writeReadingCheck(_ items: [ReadingItem], to name: String) throws {
-        try writeMultipleChoice(items.map { (SynthesizerFormat.read($0.text) + "<QUE> \($0.question) <ANS>", $0.choices, $0.gold) }, to: name)
+        try writeMultipleChoice(items.map { item in
+            let earlier = item.earlier.map { SynthesizerFormat.pair(QAPair(question: $0.question, answer: $0.answer)) + SynthesizerFormat.delimiter }
+            return (SynthesizerFormat.read(item.text) + earlier.joined() + "\(SynthesizerFormat.questionTag) \(item.question) \(SynthesizerFormat.answerTag)",
+                    item.choices, item.gold)
+        }, to: name)
     }
 
     /// `{"context", "choices", "gold"}` lines, the shape `ipt eval import` reads.

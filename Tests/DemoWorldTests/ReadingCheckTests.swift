@@ -23,6 +23,29 @@ import Testing
         #expect(Set(items.map(\.question)).count > items.count / 2)
     }
 
+    /// Each question of a text comes after the pairs already written about it, as in a
+    /// synthesizer's output: the first after none, the last after all the text's other facts.
+    @Test func eachQuestionFollowsTheRightlyAnsweredPairsOfTheFactsBeforeIt() {
+        let items = world.readingItems(texts: 30, stream: 4)
+        let tasks = world.synthesizerTasks(count: 30, maxFacts: Attribute.allCases.count, stream: 4)
+        var start = 0
+        for task in tasks {
+            let ofText = items[start..<(start + task.subject.facts.count)]
+            start += task.subject.facts.count
+            #expect(ofText.map(\.earlier.count) == Array(0..<task.subject.facts.count))
+            for item in ofText {
+                #expect(item.text == task.context)
+                let answer = item.choices[item.gold]
+                #expect(item.earlier.allSatisfy { pair in task.subject.facts.contains { $0.value == pair.answer } && pair.answer != answer })
+                #expect(Set(item.earlier.map(\.answer)).count == item.earlier.count)
+            }
+            if let last = ofText.last {
+                #expect(Set(last.earlier.map(\.answer) + [last.choices[last.gold]]) == Set(task.subject.facts.map(\.value)))
+            }
+        }
+        #expect(items.contains { $0.earlier.count >= 3 })
+    }
+
     @Test func theCheckSharesNoTextWithTheLessonsAndIsSeeded() {
         let items = world.readingItems(texts: 50, stream: 4)
         let lessonTexts = Set((1...3).flatMap { world.synthesizerTasks(count: 2000, maxFacts: 6, stream: $0).map(\.context) })
