@@ -116,7 +116,7 @@ public struct DemoRun {
         // questions (1.8 pairs a text, hardly a question about city or instrument, and Instruct PT
         // fell below Vanilla); sampled throughout, it asks about every attribute, about 3.5 pairs
         // a text, but a weaker synthesizer also samples wrong answers it would not pick greedily
-        // (on world seed 7, 82% of its plain answers were right, and 76% of all its pairs).
+        // (on world seed 7, 82% of its plain answers were right sampled, 85% greedy).
         section("6. synthesis for the \(recipe.pretrainPeople) people to augment: the fine-tuned synthesizer, two rounds, through the work queue, "
                 + "questions sampled at temperature \(Self.synthesisTemperature), answers at \(Self.answerTemperature)")
         try ipt("synth", "run", "--backend", "model:" + synthesizerDirectory, "--rounds", "2", "--max-model-len", "512",
