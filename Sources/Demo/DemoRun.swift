@@ -382,8 +382,7 @@ public struct DemoRun {
     private func writeReadingCheck(_ items: [ReadingItem], to name: String) throws {
         try writeMultipleChoice(items.map { item in
             let earlier = item.earlier.map { SynthesizerFormat.pair(QAPair(question: $0.question, answer: $0.answer)) + SynthesizerFormat.delimiter }
-            return (SynthesizerFormat.read(item.text) + earlier.joined() + "\(SynthesizerFormat.questionTag) \(item.question) \(SynthesizerFormat.answerTag)",
-                    item.choices, item.gold)
+            return (SynthesizerFormat.read(item.text) + earlier.joined() + SynthesizerFormat.question(item.question), item.choices, item.gold)
         }, to: name)
     }
 

@@ -28,7 +28,12 @@ public enum SynthesizerFormat {
 
     /// One pair as the synthesizer writes it.
     public static func pair(_ pair: QAPair) -> String {
-        questionTag + " " + pair.question + " " + answerTag + " " + pair.answer + " " + endTag
+        question(pair.question) + " " + pair.answer + " " + endTag
+    }
+
+    /// A pair up to its answer: what a synthesizer continues with the answer.
+    public static func question(_ question: String) -> String {
+        questionTag + " " + question + " " + answerTag
     }
 
     /// The pairs of one entry, joined by the delimiter.
