@@ -1,15 +1,68 @@
 import Evaluation
 import Foundation
+import GRDB
 import JSONLines
 import Model
 import Synthesis
 
-/// One arm's evaluation runs: before instruction tuning (QA and perplexity) and after.
+/// One arm's evaluation runs: before instruction tuning (QA and perplexity) and after, and the
+/// QA run of every pre-training run of the mixture (the first is `qaRun`'s).
 struct DemoResultRow {
     var arm: DemoArm
     var qaRun: Int64
     var perplexityRun: Int64
     var tunedRun: Int64?
+    var seedRuns: [(seed: UInt64, qaRun: Int64)]
+}
+
+/// The QA acc of every training seed of every arm, as stored, and each arm's mean.
+struct DemoSeedScores {
+    struct Score {
+        var seed: UInt64
+        var qaRun: Int64
+        var accuracy: Double
+    }
+
+    let arms: [DemoArm]
+    let scores: [[Score]]
+
+    static func reading(rows: [DemoResultRow], in db: Database) throws -> DemoSeedScores {
+        let scores = try rows.map { row in
+            try row.seedRuns.map { run in
+                guard let acc = try EvaluationRepository.metrics(runId: run.qaRun, in: db).first(where: { $0.name == "acc" }) else {
+                    throw DemoError("the demo expected an acc score for evaluation run \(run.qaRun)")
+                }
+                return Score(seed: run.seed, qaRun: run.qaRun, accuracy: acc.value)
+            }
+        }
+        return DemoSeedScores(arms: rows.map(\.arm), scores: scores)
+    }
+
+    func mean(_ index: Int) -> Double {
+        scores[index].map(\.accuracy).reduce(0, +) / Double(max(scores[index].count, 1))
+    }
+
+    /// A table of acc by training seed, and Instruct − Vanilla per seed and on the mean.
+    var markdown: String {
+        let seeds = scores.first?.map(\.seed) ?? []
+        var lines = ["QA acc by training seed (each mixture pre-trained from the same snapshot; the seed sets initialisation and data order)", "",
+                     "| mixture | " + seeds.map { "seed \($0)" }.joined(separator: " | ") + " | mean |",
+                     "|---|" + String(repeating: "---:|", count: seeds.count + 1)]
+        for (index, arm) in arms.enumerated() {
+            lines.append("| \(arm.label) | " + scores[index].map { String(format: "%.4f", $0.accuracy) }.joined(separator: " | ")
+                         + String(format: " | %.4f |", mean(index)))
+        }
+        if let vanilla = arms.firstIndex(of: .vanilla), let instruct = arms.firstIndex(of: .instruct) {
+            let gaps = zip(scores[instruct], scores[vanilla]).map { String(format: "%+.1f", 100 * ($0.accuracy - $1.accuracy)) }
+            lines += ["", "Instruct PT − Vanilla PT, points: " + gaps.joined(separator: ", ")
+                      + String(format: "; on the means %+.1f", 100 * (mean(instruct) - mean(vanilla)))]
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func write(to path: String) throws {
+        try AtomicFile.write(Array(markdown.utf8), to: path)
+    }
 }
 
 /// The synthesizer's last reading check: the share of the fresh texts' facts it answered, the
@@ -27,6 +80,7 @@ struct DemoResults {
     let seconds: Double
     let rows: [DemoResultRow]
     let figures: [ComparisonReport.Figures]
+    let seedScores: DemoSeedScores
     let synthesizer: PairCheckSummary
     let reading: DemoReadingCheck
 
@@ -37,7 +91,7 @@ struct DemoResults {
             o.member("seconds") { $0.double(seconds.rounded()) }
             o.member("rows") { json in
                 json.array { a in
-                    for (row, figure) in zip(rows, figures) {
+                    for (index, (row, figure)) in zip(rows, figures).enumerated() {
                         a.element { json in
                             json.object { r in
                                 r.member("mixture") { $0.string(row.arm.rawValue) }
@@ -51,6 +105,20 @@ struct DemoResults {
                                 }
                                 r.member("perplexity") { $0.double(orNull: figure.perplexity) }
                                 r.member("perplexity_eval_run_id") { $0.integer(row.perplexityRun) }
+                                r.member("qa_acc_mean") { $0.double(seedScores.mean(index)) }
+                                r.member("training_seeds") { json in
+                                    json.array { a in
+                                        for score in seedScores.scores[index] {
+                                            a.element { json in
+                                                json.object { t in
+                                                    t.member("seed") { $0.integer(Int64(bitPattern: score.seed)) }
+                                                    t.member("qa_acc") { $0.double(score.accuracy) }
+                                                    t.member("qa_eval_run_id") { $0.integer(score.qaRun) }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
                             }
                         }
                     }

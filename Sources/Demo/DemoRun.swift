@@ -165,7 +165,21 @@ public struct DemoRun {
             try ipt("eval", "--checkpoint", "\(checkpoint.id)", "--task", "demo-facts", "--db", db)
             let qaRun = try latestEvalRun()
             try ipt("eval", "perplexity", "--checkpoint", "\(checkpoint.id)", "--db", db)
-            rows.append(DemoResultRow(arm: arm, qaRun: qaRun, perplexityRun: try latestEvalRun()))
+            rows.append(DemoResultRow(arm: arm, qaRun: qaRun, perplexityRun: try latestEvalRun(), seedRuns: [(seed, qaRun)]))
+        }
+        if recipe.trainingSeeds > 1 {
+            let seeds = (1..<recipe.trainingSeeds).map { seed &+ UInt64($0) }
+            section("10b. each mixture pre-trained again from the same snapshot with training seed(s) \(seeds.map(String.init).joined(separator: ", ")) "
+                    + "(initialisation and data order): one training run is a draw at this size")
+            for index in rows.indices {
+                let arm = rows[index].arm
+                for trainingSeed in seeds {
+                    let model = try train(["--snapshot", "\(try snapshotId(mixture: arm.rawValue))"], steps: recipe.pretrainSteps,
+                                          out: "models/\(arm.rawValue)-seed\(trainingSeed)", seed: trainingSeed)
+                    try ipt("eval", "--checkpoint", "\(model.id)", "--task", "demo-facts", "--db", db)
+                    rows[index].seedRuns.append((trainingSeed, try latestEvalRun()))
+                }
+            }
         }
 
         if recipe.tuningSteps > 0 {
@@ -191,11 +205,14 @@ public struct DemoRun {
                                          note: row.arm.contents)
                 }, chance: 0.25, in: db)
         }
+        let seedScores = try store.read { db in try DemoSeedScores.reading(rows: rows, in: db) }
         try ipt("report", "--out", file("report"), "--db", db)
         try comparison.write(to: file("report"))
-        try DemoResults(seed: seed, seconds: seconds, rows: rows, figures: comparison.figures, synthesizer: precision,
-                        reading: reading).write(to: file("results.json"))
+        try seedScores.write(to: file("report/training-seeds.md"))
+        try DemoResults(seed: seed, seconds: seconds, rows: rows, figures: comparison.figures, seedScores: seedScores,
+                        synthesizer: precision, reading: reading).write(to: file("results.json"))
         print("\n" + comparison.markdown)
+        if recipe.trainingSeeds > 1 { print("\n" + seedScores.markdown) }
         print(String(format: "synthesizer precision on attribute questions: %@ (%d of %d checked pairs right; %d pairs in all)",
                      precision.precision.map { String(format: "%.4f", $0) } ?? "n/a", precision.right, precision.checked, precision.pairs))
         print(String(format: "synthesizer reading check: %.4f of the fresh texts' facts, after %d extra pass(es) of the last lesson",
@@ -233,9 +250,8 @@ public struct DemoRun {
     private func evaluationCopies(augmentedRun run: Int64) throws -> Int {
         let store = try Store.open(path: db, mode: .readOnly)
         let (augmented, raw) = try store.read { db in
-            var bytes = 0
-            try TemplifyRepository.forEachText(run: run, seed: Int64(bitPattern: seed), in: db) { bytes += $0.text.utf8.count }
-            return (bytes, try CorpusRepository.rawTextTotals(source: "people", split: nil, in: db).bytes)
+            (try TemplifyRepository.textBytes(run: run, seed: Int64(bitPattern: seed), in: db),
+             try CorpusRepository.rawTextTotals(source: "people", split: nil, in: db).bytes)
         }
         guard raw > 0 else { throw DemoError("the demo expected raw texts of source people in \(db)") }
         return max(1, Int((Double(augmented) / Double(raw)).rounded(.up)))
@@ -308,13 +324,7 @@ public struct DemoRun {
 
     private func firstAugmentedText(run: Int64) throws -> Int64? {
         let store = try Store.open(path: db, mode: .readOnly)
-        return try store.read { db in
-            var first: Int64?
-            try TemplifyRepository.forEachText(run: run, seed: Int64(bitPattern: seed), in: db) { text in
-                if first == nil, text.mode != "raw" { first = text.id }
-            }
-            return first
-        }
+        return try store.read { db in try TemplifyRepository.firstFormattedTextId(run: run, seed: Int64(bitPattern: seed), in: db) }
     }
 
     private func lookup(_ what: String, _ body: (Database) throws -> Int64?) throws -> Int64 {

@@ -24,7 +24,8 @@ struct DemoCommand: ParsableCommand {
 
             Each step is printed as the `ipt` command it runs, so any of it can be repeated by hand. \
             Everything stays in DIR/demo.db; DIR/report holds the report and the comparison, and \
-            DIR/results.json the comparison's figures (exactly the stored eval_scores). --quick \
+            DIR/results.json the comparison's figures (exactly the stored eval_scores). With \
+            --training-seeds N every mixture is pre-trained N times and the mean is reported too. --quick \
             runs Vanilla and Instruct only, smaller, without the tuning follow-up.
             """)
 
@@ -43,6 +44,9 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Scale every group of people by this factor (e.g. 0.25 for a test-sized run).")
     var scale: Double = 1
 
+    @Option(help: ArgumentHelp("Pre-train every mixture this many times, with training seeds SEED, SEED+1, …, and report each run and the mean (one training run is a draw at this size; each more adds about 75 s per mixture, 50 s with --quick).", valueName: "n"))
+    var trainingSeeds = 1
+
     @Flag(help: "A smaller run (Vanilla and Instruct only) that finishes in a few minutes.")
     var quick = false
 
@@ -50,11 +54,12 @@ struct DemoCommand: ParsableCommand {
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
         if let synthesizerSteps, synthesizerSteps < 1 { throw ValidationError("--synthesizer-steps must be at least 1") }
         guard scale > 0, scale <= 10 else { throw ValidationError("--scale must be in (0, 10]") }
+        guard (1...10).contains(trainingSeeds) else { throw ValidationError("--training-seeds must be between 1 and 10") }
     }
 
     func run() throws {
         var recipe = quick ? DemoRecipe.quick : DemoRecipe.full
-        recipe.adjust(pretrainSteps: steps, lastLessonSteps: synthesizerSteps, scale: scale)
+        recipe.adjust(pretrainSteps: steps, lastLessonSteps: synthesizerSteps, scale: scale, trainingSeeds: trainingSeeds)
         try DemoRun(directory: out, seed: seed, recipe: recipe, runCommand: Self.runInProcess).run()
     }
 

@@ -149,6 +149,22 @@ public enum TemplifyRepository {
             """, arguments: [runId, seed, seed])
         while let row = try cursor.next() { try body(row) }
     }
+
+    /// The first augmented text of a run and seed that formats pairs (not a raw entry stored as is).
+    public static func firstFormattedTextId(run runId: Int64, seed: Int64?, in db: Database) throws -> Int64? {
+        _ = try SynthesisRepository.run(runId, in: db)
+        return try Int64.fetchOne(db, sql: """
+            SELECT id FROM augmented_texts WHERE run_id = ? AND (? IS NULL OR seed = ?) AND mode != ? ORDER BY id LIMIT 1
+            """, arguments: [runId, seed, seed, ComprehensionMode.rawMode])
+    }
+
+    /// The UTF-8 bytes of a run's augmented texts (one seed, or all).
+    public static func textBytes(run runId: Int64, seed: Int64?, in db: Database) throws -> Int {
+        _ = try SynthesisRepository.run(runId, in: db)
+        return try Int.fetchOne(db, sql: """
+            SELECT coalesce(sum(length(CAST(text AS BLOB))), 0) FROM augmented_texts WHERE run_id = ? AND (? IS NULL OR seed = ?)
+            """, arguments: [runId, seed, seed]) ?? 0
+    }
 }
 
 /// Where a stored augmented text came from — its raw texts in order, the pairs it formats,

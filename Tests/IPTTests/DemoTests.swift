@@ -22,6 +22,7 @@ import Testing
         recipe.readingTarget = 1
         recipe.extraPasses = 1
         recipe.synthesizerConfig = Self.microModel
+        recipe.trainingSeeds = 2
         try DemoRun(directory: directory, seed: 3, recipe: recipe, runCommand: DemoCommand.runInProcess).run()
 
         let queue = try DatabaseQueue(path: directory + "/demo.db")
@@ -33,9 +34,10 @@ import Testing
                 let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
                 #expect(count > 0, "\(table) is empty")
             }
-            // Both synthesis runs (local model, miner), one pre-training run per arm plus the synthesizer's lessons and the tuned models.
+            // Both synthesis runs (local model, miner), two pre-training runs per arm (training seeds 3 and 4) plus the
+            // synthesizer's lessons, its extra pass and the tuned models.
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM synth_runs") == 2)
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM training_runs") == recipe.lessons.count + 1 + 2 * DemoArm.allCases.count)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM training_runs") == recipe.lessons.count + 1 + 3 * DemoArm.allCases.count)
             // Each lesson starts from the model the one before it left; short of the reading target, the
             // last lesson runs once more, and that model writes the pairs.
             let lessonStarts = try String.fetchAll(db, sql: "SELECT json_extract(config_json, '$.modelName') FROM training_runs WHERE mode = 'synthesizer' ORDER BY id")
@@ -81,6 +83,20 @@ import Testing
                     #expect(abs((row[stderrKey] as? Double ?? -1) - stderr) <= 1e-15)
                 }
             }
+            // Every training seed's run, as stored, and the mean of exactly those figures.
+            for row in rows {
+                let seedRuns = try #require(row["training_seeds"] as? [[String: Any]])
+                #expect(seedRuns.compactMap { $0["seed"] as? Int } == [3, 4])
+                #expect(seedRuns.first?["qa_eval_run_id"] as? Int == row["qa_eval_run_id"] as? Int)
+                var stored: [Double] = []
+                for seedRun in seedRuns {
+                    let run = try #require(seedRun["qa_eval_run_id"] as? Int)
+                    let value = try #require(try Double.fetchOne(db, sql: "SELECT value FROM eval_scores WHERE run_id = ? AND metric = 'acc'", arguments: [run]))
+                    #expect(abs((seedRun["qa_acc"] as? Double ?? -1) - value) <= 1e-15)
+                    stored.append(value)
+                }
+                #expect(abs((row["qa_acc_mean"] as? Double ?? -1) - stored.reduce(0, +) / 2) <= 1e-12)
+            }
             let synthesizer = try #require(results["synthesizer"] as? [String: Any])
             let modelRun = try #require(try Int64.fetchOne(db, sql: "SELECT min(id) FROM synth_runs"))
             #expect(synthesizer["reading_eval_run_id"] as? Int == readingRuns.last.map(Int.init) && synthesizer["reading_extra_passes"] as? Int == 1)
@@ -88,9 +104,19 @@ import Testing
             #expect(resultsText.contains("\"reading_acc\":\(readingScore)"))
             #expect(synthesizer["pairs"] as? Int == (try Int.fetchOne(db, sql: "SELECT count(*) FROM instruction_pairs p JOIN synth_requests q ON q.id = p.request_id WHERE q.run_id = ?", arguments: [modelRun])))
         }
-        for name in ["report/report.md", "report/comparison.md", "report/comparison.svg", "tasks-one.jsonl", "tasks-short.jsonl", "tasks.jsonl", "facts.jsonl", "reading.jsonl", "model.json", "synthesizer.json"] {
+        for name in ["report/report.md", "report/comparison.md", "report/training-seeds.md", "report/comparison.svg", "tasks-one.jsonl", "tasks-short.jsonl", "tasks.jsonl", "facts.jsonl", "reading.jsonl", "model.json", "synthesizer.json"] {
             #expect(FileManager.default.fileExists(atPath: directory + "/" + name), "\(name) is missing")
         }
+    }
+
+    @Test func outOfRangeCountsAreRefusedBeforeAnythingIsWritten() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ipt-demo-flags-\(UUID().uuidString)").path
+        for flags in [["--training-seeds", "0"], ["--training-seeds", "11"], ["--scale", "0"], ["--steps", "0"], ["--synthesizer-steps", "-1"]] {
+            #expect(throws: (any Error).self, "\(flags)") { _ = try IPT.parseAsRoot(["demo", "--out", directory] + flags) }
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory))
+        let accepted = try #require(try IPT.parseAsRoot(["demo", "--out", directory, "--training-seeds", "3"]) as? DemoCommand)
+        #expect(accepted.trainingSeeds == 3)
     }
 
     @Test func theDemoRefusesToDeleteADirectoryItDidNotMake() throws {

@@ -147,6 +147,25 @@ import Testing
         #expect(linked == done)
     }
 
+    @Test func textBytesAndTheFirstFormattedTextAreThoseOfTheRunAndSeedAsked() throws {
+        let (store, runId) = try makeSynthesizedStore(count: 30, in: try temporaryDirectory())
+        _ = try Templify.run(store: store, run: runId, seed: 9)
+        _ = try Templify.run(store: store, run: runId, seed: 10)
+        try store.read { db in
+            var texts: [Int64: [AugmentedText]] = [:]
+            try TemplifyRepository.forEachText(run: runId, seed: nil, in: db) { texts[$0.seed, default: []].append($0) }
+            for seed: Int64 in [9, 10] {
+                let ofSeed = try #require(texts[seed])
+                #expect(try TemplifyRepository.textBytes(run: runId, seed: seed, in: db) == ofSeed.map(\.text.utf8.count).reduce(0, +))
+                #expect(try TemplifyRepository.firstFormattedTextId(run: runId, seed: seed, in: db)
+                        == ofSeed.first(where: { $0.mode != ComprehensionMode.rawMode })?.id)
+            }
+            #expect(try TemplifyRepository.textBytes(run: runId, seed: nil, in: db)
+                    == texts.values.joined().map(\.text.utf8.count).reduce(0, +))
+            #expect(try TemplifyRepository.textBytes(run: runId, seed: 11, in: db) == 0)
+        }
+    }
+
     @Test func rebuildNoticesAChangedPairAndTemplifyRefusesAChangedCatalog() throws {
         let (store, runId) = try makeSynthesizedStore(count: 20, in: try temporaryDirectory())
         _ = try Templify.run(store: store, run: runId, seed: 3)
