@@ -243,8 +243,9 @@ public struct DemoRun {
     /// Copies of the evaluation people's raw texts for an Instruct arm. In Vanilla they hold
     /// E / (P + E) of the budget (P, E: the bytes of the two groups' raw texts); with augmented
     /// texts of A bytes in place of P, k copies hold k·E / (A + k·E), at least as much once
-    /// k ≥ A / P. Augmented texts run about 3.4 times their raw texts, and with the two copies
-    /// this used to take, the evaluation people were seen 12 times where Vanilla saw them 19: on
+    /// k ≥ A / P: three copies for the synthesizer's texts (about 2.1 times their raw texts), four
+    /// for the miner's (3.5). With the two copies this used to take (when the synthesizer's ran
+    /// 3.4 times), the evaluation people were seen 12 times where Vanilla saw them 19: on
     /// seed 9, Instruct PT completed "NAME lives in" for 0.71 of their facts against Vanilla's
     /// 0.93, and with four copies 0.95 (and answered 0.55 of the questions instead of 0.37).
     private func evaluationCopies(augmentedRun run: Int64) throws -> Int {
@@ -340,7 +341,15 @@ public struct DemoRun {
     }
 
     private func section(_ title: String) {
-        print("\n== \(title)")
+        echo("\n== \(title)")
+    }
+
+    /// Prints a line and flushes it at once: into a file or a pipe standard output is block
+    /// buffered, and a log of the long run should show each step as it starts, in order with the
+    /// progress lines the commands write to standard error.
+    private func echo(_ line: String) {
+        print(line)
+        fflush(nil)
     }
 
     /// Runs one `ipt` command in this process, after printing it the way a user would type it.
@@ -350,7 +359,7 @@ public struct DemoRun {
 
     private func ipt(_ arguments: [String]) throws {
         let shown = arguments.map { $0.contains(where: { " \n\"'{".contains($0) }) ? "'\($0.replacingOccurrences(of: "\n", with: " "))'" : $0 }
-        print("$ ipt " + shown.joined(separator: " "))
+        echo("$ ipt " + shown.joined(separator: " "))
         try runCommand(arguments)
     }
 
