@@ -80,7 +80,7 @@ public struct DemoRecipe: Equatable, Sendable {
 
     /// `ipt demo`'s overrides: pre-training steps, the last lesson's steps, a factor on every
     /// count of people and task texts (at least 4 of each), and the training runs per mixture.
-    public mutating func adjust(pretrainSteps: Int?, lastLessonSteps: Int?, scale: Double, trainingSeeds: Int = 1) {
+    public mutating func adjust(pretrainSteps: Int?, lastLessonSteps: Int?, scale: Double, trainingSeeds: Int) {
         self.trainingSeeds = trainingSeeds
         if let pretrainSteps { self.pretrainSteps = pretrainSteps }
         if let lastLessonSteps, !lessons.isEmpty { lessons[lessons.count - 1].steps = lastLessonSteps }

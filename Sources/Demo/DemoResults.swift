@@ -5,14 +5,16 @@ import JSONLines
 import Model
 import Synthesis
 
-/// One arm's evaluation runs: before instruction tuning (QA and perplexity) and after, and the
-/// QA run of every pre-training run of the mixture (the first is `qaRun`'s).
+/// One arm's evaluation runs: the QA run of every pre-training run of the mixture (the first
+/// with the demo's seed, the model the rest of the row is about), its perplexity, and QA after
+/// instruction tuning.
 struct DemoResultRow {
     var arm: DemoArm
-    var qaRun: Int64
+    var seedRuns: [(seed: UInt64, qaRun: Int64)]
     var perplexityRun: Int64
     var tunedRun: Int64?
-    var seedRuns: [(seed: UInt64, qaRun: Int64)]
+
+    var qaRun: Int64 { seedRuns[0].qaRun }
 }
 
 /// The QA acc of every training seed of every arm, as stored, and each arm's mean.
@@ -29,10 +31,7 @@ struct DemoSeedScores {
     static func reading(rows: [DemoResultRow], in db: Database) throws -> DemoSeedScores {
         let scores = try rows.map { row in
             try row.seedRuns.map { run in
-                guard let acc = try EvaluationRepository.metrics(runId: run.qaRun, in: db).first(where: { $0.name == "acc" }) else {
-                    throw DemoError("the demo expected an acc score for evaluation run \(run.qaRun)")
-                }
-                return Score(seed: run.seed, qaRun: run.qaRun, accuracy: acc.value)
+                Score(seed: run.seed, qaRun: run.qaRun, accuracy: try EvaluationRepository.metric("acc", runId: run.qaRun, in: db).value)
             }
         }
         return DemoSeedScores(arms: rows.map(\.arm), scores: scores)

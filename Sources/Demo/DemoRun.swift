@@ -165,7 +165,7 @@ public struct DemoRun {
             try ipt("eval", "--checkpoint", "\(checkpoint.id)", "--task", "demo-facts", "--db", db)
             let qaRun = try latestEvalRun()
             try ipt("eval", "perplexity", "--checkpoint", "\(checkpoint.id)", "--db", db)
-            rows.append(DemoResultRow(arm: arm, qaRun: qaRun, perplexityRun: try latestEvalRun(), seedRuns: [(seed, qaRun)]))
+            rows.append(DemoResultRow(arm: arm, seedRuns: [(seed, qaRun)], perplexityRun: try latestEvalRun()))
         }
         if recipe.trainingSeeds > 1 {
             let seeds = (1..<recipe.trainingSeeds).map { seed &+ UInt64($0) }
@@ -173,8 +173,9 @@ public struct DemoRun {
                     + "(initialisation and data order): one training run is a draw at this size")
             for index in rows.indices {
                 let arm = rows[index].arm
+                let snapshot = try snapshotId(mixture: arm.rawValue)
                 for trainingSeed in seeds {
-                    let model = try train(["--snapshot", "\(try snapshotId(mixture: arm.rawValue))"], steps: recipe.pretrainSteps,
+                    let model = try train(["--snapshot", "\(snapshot)"], steps: recipe.pretrainSteps,
                                           out: "models/\(arm.rawValue)-seed\(trainingSeed)", seed: trainingSeed)
                     try ipt("eval", "--checkpoint", "\(model.id)", "--task", "demo-facts", "--db", db)
                     rows[index].seedRuns.append((trainingSeed, try latestEvalRun()))
@@ -287,9 +288,7 @@ public struct DemoRun {
         try ipt("eval", "--checkpoint", "\(checkpoint)", "--task", "demo-reading", "--db", db)
         let run = try latestEvalRun()
         let store = try Store.open(path: db, mode: .readOnly)
-        guard let accuracy = try store.read({ db in try EvaluationRepository.metrics(runId: run, in: db) }).first(where: { $0.name == "acc" }) else {
-            throw DemoError("the demo expected an acc score for evaluation run \(run) in \(db)")
-        }
+        let accuracy = try store.read { db in try EvaluationRepository.metric("acc", runId: run, in: db) }
         print(String(format: "   the synthesizer answered %.4f of the reading check (target %.2f)", accuracy.value, recipe.readingTarget))
         return DemoReadingCheck(accuracy: accuracy.value, run: run, extraPasses: extraPasses)
     }

@@ -38,10 +38,7 @@ public struct ComparisonReport: Sendable {
 
     public static func build(title: String, rows: [Row], chance: Double, in db: Database) throws -> ComparisonReport {
         func metric(_ name: String, run: Int64) throws -> Metric {
-            guard let found = try EvaluationRepository.metrics(runId: run, in: db).first(where: { $0.name == name }) else {
-                throw EvaluationError.missingMetric(run: run, metric: name)
-            }
-            return found
+            try EvaluationRepository.metric(name, runId: run, in: db)
         }
         var figures: [Figures] = []
         for row in rows {

@@ -121,6 +121,14 @@ public enum EvaluationRepository {
         return try EvalRun.order(Column("id")).fetchAll(db)
     }
 
+    /// One score of a run, e.g. "acc"; a run without it is an error naming both.
+    public static func metric(_ name: String, runId: Int64, in db: Database) throws -> Metric {
+        guard let found = try metrics(runId: runId, in: db).first(where: { $0.name == name }) else {
+            throw EvaluationError.missingMetric(run: runId, metric: name)
+        }
+        return found
+    }
+
     public static func metrics(runId: Int64, in db: Database) throws -> [Metric] {
         try Row.fetchAll(db, sql: "SELECT metric, value, stderr FROM eval_scores WHERE run_id = ? ORDER BY metric",
                          arguments: [runId]).map { Metric(name: $0["metric"], value: $0["value"], stderr: $0["stderr"]) }
