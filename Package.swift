@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "DemoWorld", dependencies: ["Randomness"]),
         // The paper's experiment end to end: runs `ipt` commands handed to it by the CLI.
         .target(name: "Demo", dependencies: [
-            "Corpus", "DemoWorld", "Evaluation", "JSONLines", "Mixing", "Model", "Store", "Synthesis", "Templating", "Training",
+            "Corpus", "DemoWorld", "Evaluation", "JSONLines", "Mixing", "Model", "Store", "Synthesis", "SynthesizerText", "Templating", "Training",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
 
@@ -56,18 +56,21 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
 
-        // Synthesis's core: the synthesizer format, the parser, chaining and the work queue.
+        // The instruction synthesizer's text format and the question–answer pair, shared by
+        // synthesis, instruction data and synthesizer fine-tuning.
+        .target(name: "SynthesizerText"),
+        // Synthesis's core: the parser, chaining and the work queue.
         .target(
             name: "Synthesis",
             dependencies: [
-                "Store", "Corpus", "JSONLines", "Randomness",
+                "SynthesizerText", "Store", "Corpus", "JSONLines", "Randomness",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         // Its backends: the rule-based miner, a local model, OpenAI-compatible servers.
         .target(
             name: "SynthesisBackends",
             dependencies: [
-                "Synthesis", "Store", "Corpus", "JSONLines", "Randomness", "Model", "Tokenization", "ProgressReporting",
+                "SynthesizerText", "Synthesis", "Store", "Corpus", "JSONLines", "Randomness", "Model", "Tokenization", "ProgressReporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
 
@@ -81,7 +84,7 @@ let package = Package(
         .target(
             name: "Templating",
             dependencies: [
-                "Store", "Synthesis", "Corpus", "JSONLines", "Randomness", "ProgressReporting",
+                "SynthesizerText", "Store", "Synthesis", "Corpus", "JSONLines", "Randomness", "ProgressReporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             plugins: ["EmbedSQL"]),
@@ -89,7 +92,7 @@ let package = Package(
         .target(
             name: "Mixing",
             dependencies: [
-                "Store", "JSONLines", "Randomness", "Tokenization", "ProgressReporting",
+                "SynthesizerText", "Store", "JSONLines", "Randomness", "Tokenization", "ProgressReporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
@@ -97,7 +100,7 @@ let package = Package(
         .target(
             name: "Training",
             dependencies: [
-                "Model", "Store", "Mixing", "Tokenization", "Randomness", "JSONLines", "ProgressReporting",
+                "SynthesizerText", "Model", "Store", "Mixing", "Tokenization", "Randomness", "JSONLines", "ProgressReporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
 
@@ -126,10 +129,10 @@ let package = Package(
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Store", "JSONLines"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "CKernels", "Randomness"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "ProgressReporting", "Store", "Corpus", "Model", "Tokenization", "Mixing", "Randomness", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "MixingTests", dependencies: ["Mixing", "ProgressReporting", "Store", "Corpus", "JSONLines", "Randomness", "Tokenization"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Mixing", "Model", "Store", "Corpus", "Randomness", "Tokenization", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "SynthesisBackends", "Store", "Corpus", "JSONLines", "Randomness", "Model", "Tokenization"]),
-        .testTarget(name: "TemplatingTests", dependencies: ["Templating", "Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
+        .testTarget(name: "MixingTests", dependencies: ["SynthesizerText", "Mixing", "ProgressReporting", "Store", "Corpus", "JSONLines", "Randomness", "Tokenization"]),
+        .testTarget(name: "TrainingTests", dependencies: ["SynthesizerText", "Training", "Mixing", "Model", "Store", "Corpus", "Randomness", "Tokenization", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "SynthesisTests", dependencies: ["SynthesizerText", "Synthesis", "SynthesisBackends", "Store", "Corpus", "JSONLines", "Randomness", "Model", "Tokenization"]),
+        .testTarget(name: "TemplatingTests", dependencies: ["SynthesizerText", "Templating", "Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "ProgressReporting", "Corpus", "Store", "JSONLines"]),
         .testTarget(name: "DemoWorldTests", dependencies: ["DemoWorld"]),
         .testTarget(name: "IPTTests", dependencies: ["IPT", "Demo", .product(name: "GRDB", package: "GRDB.swift")]),

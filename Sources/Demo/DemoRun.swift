@@ -7,6 +7,7 @@ import JSONLines
 import Mixing
 import Store
 import Synthesis
+import SynthesizerText
 import Templating
 import Training
 

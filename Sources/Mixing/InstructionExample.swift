@@ -1,21 +1,7 @@
 import Foundation
 import JSONLines
 import Store
-
-/// One question–answer pair of context-based task data.
-///
-///     let pair = QAPair(question: "What is 2+2?", answer: "4")
-public struct QAPair: Equatable, Sendable, Codable {
-    public var question: String
-    public var answer: String
-
-    public init(question: String, answer: String) {
-        self.question = question
-        self.answer = answer
-    }
-
-    enum CodingKeys: String, CodingKey { case question = "Q", answer = "A" }
-}
+import SynthesizerText
 
 /// One example of instruction data: a general instruction–response pair, or context-based
 /// task data (a text with its Q/A pairs, the synthesizer's fine-tuning shape).

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import ProgressReporting
 import Store
+import SynthesizerText
 import Tokenization
 
 /// One item a mixture component selects: where it lives and its text.

@@ -1,3 +1,4 @@
+import SynthesizerText
 /// One earlier entry of a chain as the planner sees it: its raw text, the pairs parsed from its
 /// output (after de-duplication), and whether it inherits from the entry before it.
 ///

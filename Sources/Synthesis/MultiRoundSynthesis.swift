@@ -1,3 +1,4 @@
+import SynthesizerText
 /// One synthesized entry: which text, which round and position, the prompt it was given, what
 /// came back, and how it links to the entry before it in its chain.
 ///

@@ -1,3 +1,4 @@
+import SynthesizerText
 /// What a parsed pair asks for, recognized as the reference templify step does:
 /// `plain`; `options` (the question holds `\nOptions:\n- a\n- b`); `cot` (the question ends with
 /// `\nLet's think step by step.` and the answer is `{chain of thought}\nTherefore, the answer is

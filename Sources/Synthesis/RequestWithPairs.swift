@@ -1,4 +1,5 @@
 import GRDB
+import SynthesizerText
 
 /// A done request as later stages read it: its raw text and its pairs in output order.
 ///

@@ -2,6 +2,7 @@ import Foundation
 import Corpus
 import GRDB
 import JSONLines
+import SynthesizerText
 
 /// The only place the synthesis tables (`synth_runs`, `synth_run_texts`, `synth_requests`,
 /// `synth_chain_links`, `instruction_pairs`) are read and written with SQL. Every function runs

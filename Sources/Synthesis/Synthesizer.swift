@@ -1,3 +1,4 @@
+import SynthesizerText
 /// One prompt to complete. `stream` is the raw text's id: a backend that makes random choices
 /// seeds them with the run's seed and this id, so a rerun makes the same choices.
 ///

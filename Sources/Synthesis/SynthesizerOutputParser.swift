@@ -1,4 +1,5 @@
 import JSONLines
+import SynthesizerText
 
 /// Takes the pairs out of a synthesizer's raw output exactly as the reference parser does:
 /// split on `</END>`; if the output does not end with `</END>` the last piece is unfinished and

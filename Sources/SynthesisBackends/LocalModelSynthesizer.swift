@@ -1,6 +1,7 @@
 import Synthesis
 import Foundation
 import Model
+import SynthesizerText
 import Tokenization
 
 /// The local-model backend (`--backend model:DIR`): a Hugging Face-format checkpoint directory

@@ -1,5 +1,6 @@
 import Synthesis
 import Randomness
+import SynthesizerText
 
 /// The weights-free synthesizer: mines reading-comprehension tasks from the text itself with
 /// rules, in the spirit of AdaptLLM (Cheng et al., ICLR 2024) — title and summary, definitions

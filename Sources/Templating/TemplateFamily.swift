@@ -1,3 +1,4 @@
+import SynthesizerText
 /// A family of templates: the slot a template fills in an augmented text, the parts its body
 /// must have, and the placeholders each part may use. A catalog file naming a part or a
 /// placeholder that is not listed here is rejected when the catalog is loaded.

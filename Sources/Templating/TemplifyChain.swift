@@ -1,4 +1,5 @@
 import Synthesis
+import SynthesizerText
 
 /// What templify turns into one pre-training text: the entries of a synthesized chain, oldest
 /// first, each a raw text with the pairs parsed for it.

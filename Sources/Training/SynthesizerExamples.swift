@@ -2,6 +2,7 @@ import Foundation
 import Mixing
 import Randomness
 import Store
+import SynthesizerText
 import Tokenization
 
 /// Synthesizer fine-tuning data, as the paper builds its instruction synthesizer: each
@@ -24,8 +25,11 @@ public struct SynthesizerExamples: TrainingData {
     public var sequenceCount: Int { sequences.count }
     public func sequence(_ index: Int) -> TrainingSequence { sequences[index] }
 
-    /// The prompt of one raw text, exactly as the released synthesizer expects it (without `<s>`).
-    public static func prompt(context: String) -> String { " <CON> \(context) </CON>\n\n" }
+    /// The prompt of one raw text, exactly as the released synthesizer expects it, without the
+    /// `<s>` the tokenizer's own begin-of-document id stands for.
+    public static func prompt(context: String) -> String {
+        String(SynthesizerFormat.read(context).dropFirst(SynthesizerFormat.beginOfSequence.count))
+    }
 
     /// The pairs the synthesizer learns to write.
     public static func completion(pairs: [QAPair]) -> String {
@@ -33,10 +37,12 @@ public struct SynthesizerExamples: TrainingData {
     }
 
     /// `completion` cut where the answers begin and end: each pair's `<QUE> {q} <ANS>` (after
-    /// the blank line that separates pairs), ` {a}` and ` </END>`.
+    /// the blank line that separates pairs), ` {a}` and ` </END>`. Joined, the pieces are
+    /// `SynthesizerFormat.comprehension(pairs)`.
     static func completionPieces(pairs: [QAPair]) -> [(text: String, isAnswer: Bool)] {
         pairs.enumerated().flatMap { index, pair in
-            [((index > 0 ? "\n\n" : "") + "<QUE> \(pair.question) <ANS>", false), (" \(pair.answer)", true), (" </END>", false)]
+            [((index > 0 ? SynthesizerFormat.delimiter : "") + SynthesizerFormat.question(pair.question), false),
+             (" " + pair.answer, true), (" " + SynthesizerFormat.endTag, false)]
         }
     }
 

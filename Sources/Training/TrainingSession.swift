@@ -2,6 +2,7 @@ import Foundation
 import Mixing
 import Model
 import Store
+import SynthesizerText
 import Tokenization
 
 /// What a training run learns: next-token prediction on a snapshot, or the instruction

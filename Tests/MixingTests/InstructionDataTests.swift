@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SynthesizerText
 import Testing
 @testable import Mixing
 

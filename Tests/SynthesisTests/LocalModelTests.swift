@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Model
 import Store
+import SynthesizerText
 import Testing
 import Tokenization
 @testable import Synthesis

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Synchronization
 import Store
+import SynthesizerText
 import Testing
 @testable import Synthesis
 @testable import SynthesisBackends

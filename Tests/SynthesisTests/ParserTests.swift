@@ -1,3 +1,4 @@
+import SynthesizerText
 import Testing
 @testable import Synthesis
 

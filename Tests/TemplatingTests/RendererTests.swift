@@ -1,6 +1,7 @@
 import Foundation
 import Randomness
 import Synthesis
+import SynthesizerText
 import Testing
 @testable import Templating
 

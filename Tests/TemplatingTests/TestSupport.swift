@@ -4,6 +4,7 @@ import GRDB
 import Randomness
 import Store
 import Synthesis
+import SynthesizerText
 @testable import Templating
 
 /// A fresh temporary directory for one test's files.

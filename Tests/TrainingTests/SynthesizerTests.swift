@@ -1,6 +1,7 @@
 import Foundation
 import Mixing
 import Model
+import SynthesizerText
 import Testing
 @testable import Training
 import Tokenization
@@ -35,6 +36,9 @@ import Tokenization
         let full = try #require(data.sequences.first)
         #expect(full.tokens.first == tokenizer.bosId)
         #expect(SynthesizerExamples.completion(pairs: examples[1].pairs) == "<QUE> Is ice hot? <ANS> No. </END>\n\n<QUE> What is ice? <ANS> Cold. </END>")
+        // What the synthesizer is tuned on is what synthesis prompts it with and parses back.
+        #expect("<s>" + SynthesizerExamples.prompt(context: "Ice is cold.") == SynthesizerFormat.read("Ice is cold."))
+        #expect(SynthesizerExamples.completion(pairs: examples[1].pairs) == SynthesizerFormat.comprehension(examples[1].pairs))
     }
 
     @Test func answerTokensCarryTheAnswerWeight() throws {

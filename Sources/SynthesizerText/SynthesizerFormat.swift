@@ -46,17 +46,3 @@ public enum SynthesizerFormat {
         read(text) + comprehension(pairs) + endOfSequence
     }
 }
-
-/// One question and its answer, as the parser takes them out of a synthesizer's output.
-///
-///     let pair = QAPair(question: "What do cats do?", answer: "They purr.")
-///     SynthesizerFormat.pair(pair)   // "<QUE> What do cats do? <ANS> They purr. </END>"
-public struct QAPair: Sendable, Equatable, Hashable, Codable {
-    public var question: String
-    public var answer: String
-
-    public init(question: String, answer: String) {
-        self.question = question
-        self.answer = answer
-    }
-}
