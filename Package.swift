@@ -135,6 +135,6 @@ let package = Package(
         .testTarget(name: "TemplatingTests", dependencies: ["SynthesizerText", "Templating", "Synthesis", "Store", "Corpus", "JSONLines", "Randomness"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "ProgressReporting", "Corpus", "Store", "JSONLines"]),
         .testTarget(name: "DemoWorldTests", dependencies: ["DemoWorld"]),
-        .testTarget(name: "IPTTests", dependencies: ["IPT", "Demo", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "IPTTests", dependencies: ["IPT", "Demo", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -2,6 +2,7 @@
 import Foundation
 import GRDB
 @testable import IPT
+import Store
 import Testing
 
 /// The demo end to end at a size that runs in seconds: every stage's tables are filled, and
@@ -103,6 +104,20 @@ import Testing
             let readingScore = try #require(try Double.fetchOne(db, sql: "SELECT value FROM eval_scores WHERE run_id = ? AND metric = 'acc'", arguments: [readingRuns.last]))
             #expect(resultsText.contains("\"reading_acc\":\(readingScore)"))
             #expect(synthesizer["pairs"] as? Int == (try Int.fetchOne(db, sql: "SELECT count(*) FROM instruction_pairs p JOIN synth_requests q ON q.id = p.request_id WHERE q.run_id = ?", arguments: [modelRun])))
+            // The verdicts query: per run, an "all" row with the run's figures, then rows per form that add up to it.
+            let verdictRows = try Row.fetchAll(db, sql: try NamedQuery.named("synth_pair_checks").sql)
+            for run in [modelRun, modelRun + 1] {
+                let rows = verdictRows.filter { ($0["run"] as Int64) == run }
+                let all = try #require(rows.first)
+                #expect(all["form"] as String == "all")
+                for column in ["pairs", "right", "wrong", "not_attribute"] {
+                    #expect(rows.dropFirst().map { $0[column] as Int }.reduce(0, +) == all[column] as Int, "\(column) of run \(run)")
+                }
+                if run == modelRun {
+                    #expect(all["pairs"] as Int == synthesizer["pairs"] as? Int)
+                    #expect(all["precision"] as String? == (synthesizer["precision"] as? Double).map { String(format: "%.4f", $0) })
+                }
+            }
         }
         for name in ["report/report.md", "report/comparison.md", "report/training-seeds.md", "report/comparison.svg", "tasks-one.jsonl", "tasks-short.jsonl", "tasks.jsonl", "facts.jsonl", "reading.jsonl", "model.json", "synthesizer.json"] {
             #expect(FileManager.default.fileExists(atPath: directory + "/" + name), "\(name) is missing")
