@@ -69,6 +69,9 @@ struct TrainRunCommand: ParsableCommand {
     @Option(help: "Run seed: initialisation and data order.")
     var seed: Int64 = 0
 
+    @Option(help: "Seed of the data order alone (overrides the config's dataOrderSeed; default: --seed). Runs with the same value and another --seed start from other weights on the same data order.")
+    var dataOrderSeed: Int64?
+
     @Option(help: ArgumentHelp("Directory for checkpoints.", valueName: "dir"))
     var out: String
 
@@ -121,6 +124,7 @@ struct TrainRunCommand: ParsableCommand {
         if let answerWeight { config.answerLossWeight = answerWeight }
         if let checkpointEvery { config.checkpointEvery = checkpointEvery }
         if let evalEvery { config.evalEvery = evalEvery }
+        if let dataOrderSeed { config.dataOrderSeed = dataOrderSeed }
         var plan = TrainingPlan(mode: mode, config: config, seed: seed, outDirectory: out)
         plan.snapshot = snapshot
         plan.evalSnapshot = evalSnapshot

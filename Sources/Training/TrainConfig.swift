@@ -38,6 +38,12 @@ public struct TrainConfig: Codable, Equatable, Sendable {
     /// the pairs (nil: 1, all alike). Questions and markers are easy to predict; the answers are
     /// where the synthesizer has to read its text, and the weight makes them count.
     public var answerLossWeight: Float?
+    /// The seed of the order the data is read in (and, for a synthesizer, packed in), when it
+    /// should not be the run's seed: runs that share it and differ in their seed start from other
+    /// weights on the same data, and runs that differ only in it see the data in other orders
+    /// from the same weights — which tells the two sources of a run's luck apart. nil: the
+    /// run's seed.
+    public var dataOrderSeed: Int64?
     /// SHA-256 of the starting weights (float32, in layout order) when the run began from a
     /// model directory rather than from the seed; nil for a random initialisation.
     public var initialWeightsSHA256: String?
@@ -102,6 +108,11 @@ public struct TrainConfig: Codable, Equatable, Sendable {
         } catch {
             throw .malformedConfig(path: nameOrPath, field: "(file)", reason: error.localizedDescription)
         }
+    }
+
+    /// The seed the data order is drawn from in a run seeded `runSeed`.
+    public func dataOrder(runSeed: UInt64) -> UInt64 {
+        dataOrderSeed.map { UInt64(bitPattern: $0) } ?? runSeed
     }
 
     /// Tokens consumed per optimizer step.

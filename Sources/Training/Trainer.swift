@@ -44,7 +44,8 @@ public final class Trainer {
     /// in transformers and as a synthesis backend (`--backend model:DIR`) on its own.
     public var tokenizerJSON: Data?
 
-    /// A fresh run: the model from `initialModel` (fine-tuning) or randomly initialised from `seed`.
+    /// A fresh run: the model from `initialModel` (fine-tuning) or randomly initialised from
+    /// `seed`; the data read in the order of `config.dataOrder(runSeed: seed)`.
     public init(config: TrainConfig, data: TrainingData, seed: UInt64, initialModel: DecoderModel? = nil) throws(TrainingError) {
         try config.validate()
         try Self.check(data: data, config: config)
@@ -62,7 +63,7 @@ public final class Trainer {
         optimizer = AdamW(model: model, learningRate: config.learningRate, beta1: config.beta1, beta2: config.beta2,
                           weightDecay: config.weightDecay)
         stepCount = 0
-        cursor = DataCursor(sequenceCount: data.sequenceCount, seed: seed)
+        cursor = DataCursor(sequenceCount: data.sequenceCount, seed: config.dataOrder(runSeed: seed))
     }
 
     /// Continues the run a checkpoint was written from. The data must be the same (identity),
@@ -91,7 +92,7 @@ public final class Trainer {
                           weightDecay: config.weightDecay)
         do { try optimizer.restore(checkpoint.optimizer) } catch { throw .corruptCheckpoint(path: checkpoint.directory, reason: error.localizedDescription) }
         stepCount = state.step
-        cursor = DataCursor(sequenceCount: data.sequenceCount, seed: state.seed, position: state.dataPosition)
+        cursor = DataCursor(sequenceCount: data.sequenceCount, seed: config.dataOrder(runSeed: state.seed), position: state.dataPosition)
         guard cursor.generator == state.rng, cursor.epoch == state.epoch else {
             throw .resumeMismatch(path: checkpoint.directory, reason: "its RNG state does not match seed \(state.seed) at data position \(state.dataPosition)")
         }

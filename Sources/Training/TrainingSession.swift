@@ -135,7 +135,7 @@ public struct TrainingSession {
             let setIdentity = examples.map { $0.example.canonicalJSON }.joined(separator: "\n")
             let L = plan.synthesizerSequenceLength
             let packed = try SynthesizerExamples.pack(examples: contexts, setIdentity: Hex.sha256(setIdentity), tokenizer: tokenizer,
-                                                      sequenceLength: L, seed: UInt64(bitPattern: plan.seed),
+                                                      sequenceLength: L, seed: plan.config.dataOrder(runSeed: UInt64(bitPattern: plan.seed)),
                                                       answerWeight: plan.config.answerLossWeight ?? 1)
             if packed.droppedExamples > 0 { note("\(packed.droppedExamples) examples longer than \(L) tokens left out") }
             try checkVocabulary(tokenizer.vocabSize, modelVocabulary)

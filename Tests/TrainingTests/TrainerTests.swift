@@ -51,6 +51,32 @@ func weights(_ model: DecoderModel) -> [Float] { model.withAllParameters { Array
         #expect(first != (try losses(seed: 4)))
     }
 
+    @Test func aDataOrderSeedFixesTheOrderWhateverTheRunSeed() throws {
+        let directory = try temporaryDirectory()
+        var config = tinyConfig(steps: 9)
+        func order(_ trainer: Trainer, steps: Int) -> [Int] {
+            var cursor = trainer.cursor
+            return (0..<steps * config.batchSize).map { _ in cursor.next() }
+        }
+        let plain = try Trainer(config: config, data: patternData(), seed: 3)
+        config.dataOrderSeed = 3
+        let sameOrder = try Trainer(config: config, data: patternData(), seed: 4)
+        #expect(order(sameOrder, steps: 9) == order(plain, steps: 9))
+        #expect(weights(sameOrder.model) != weights(plain.model))
+        config.dataOrderSeed = 5
+        let otherOrder = try Trainer(config: config, data: patternData(), seed: 3)
+        #expect(order(otherOrder, steps: 9) != order(plain, steps: 9))
+        #expect(weights(otherOrder.model) == weights(plain.model))
+        // The order is the checkpoint's config, so a resume keeps it.
+        for _ in 0..<4 { _ = try otherOrder.step() }
+        let sha = try otherOrder.checkpoint(to: directory + "/step-000004")
+        let resumed = try Trainer(resuming: try Checkpoint.load(directory: directory + "/step-000004", expectedSHA256: sha), config: config, data: patternData())
+        #expect(resumed.cursor == otherOrder.cursor)
+        #expect(order(resumed, steps: 5) == order(otherOrder, steps: 5))
+        // Without the seed, the run's config (and its JSON) is what it always was.
+        #expect(!tinyConfig(steps: 9).jsonString().contains("dataOrderSeed"))
+    }
+
     @Test func trainingLowersTheLoss() throws {
         let config = tinyConfig(steps: 40)
         let trainer = try Trainer(config: config, data: patternData(), seed: 1)
