@@ -66,7 +66,7 @@ struct TrainRunCommand: ParsableCommand {
     @Option(help: "Stop after this step (checkpointing it) although the schedule runs to --steps; continue later with --resume.")
     var stopAt: Int?
 
-    @Option(help: "Run seed: initialisation and data order.")
+    @Option(help: "Run seed: initialisation, and the data order unless --data-order-seed is given.")
     var seed: Int64 = 0
 
     @Option(help: "Seed of the data order alone (overrides the config's dataOrderSeed; default: --seed). Runs with the same value and another --seed start from other weights on the same data order.")
