@@ -23,7 +23,13 @@ public enum SynthesizerFormat {
     /// synthesizer was trained on; an empty text gives `<s>` alone, as in the reference.
     public static func read(_ text: String) -> String {
         guard !text.isEmpty else { return beginOfSequence }
-        return beginOfSequence + " " + contextOpen + " " + text + " " + contextClose + delimiter
+        return beginOfSequence + context(text)
+    }
+
+    /// The text between its markers, as it follows `<s>` in a reading: ` <CON> {text} </CON>\n\n`.
+    /// (A fine-tuning example writes `<s>` as the tokenizer's begin-of-document id instead.)
+    public static func context(_ text: String) -> String {
+        " " + contextOpen + " " + text + " " + contextClose + delimiter
     }
 
     /// One pair as the synthesizer writes it.

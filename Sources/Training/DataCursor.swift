@@ -4,8 +4,9 @@ import Randomness
 /// Where the trainer is in its data: the number of sequences consumed so far. Each pass
 /// (epoch) visits every sequence once in an order drawn from SeededGenerator(seed: the
 /// data-order seed, stream: epoch) — the run's seed unless its config sets another — so the
-/// position alone determines what comes next, which is what makes a resume exact. `generator` is the epoch's generator after the shuffle, saved in checkpoints
-/// as the RNG state and checked on resume.
+/// position alone determines what comes next, which is what makes a resume exact.
+/// `generator` is the epoch's generator after the shuffle, saved in checkpoints as the RNG
+/// state and checked on resume.
 ///
 ///     var cursor = DataCursor(sequenceCount: 100, seed: 7)
 ///     let index = cursor.next()   // a sequence index; the position advances by one

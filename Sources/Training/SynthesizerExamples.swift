@@ -27,9 +27,7 @@ public struct SynthesizerExamples: TrainingData {
 
     /// The prompt of one raw text, exactly as the released synthesizer expects it, without the
     /// `<s>` the tokenizer's own begin-of-document id stands for.
-    public static func prompt(context: String) -> String {
-        String(SynthesizerFormat.read(context).dropFirst(SynthesizerFormat.beginOfSequence.count))
-    }
+    public static func prompt(context: String) -> String { SynthesizerFormat.context(context) }
 
     /// The pairs the synthesizer learns to write.
     public static func completion(pairs: [QAPair]) -> String {

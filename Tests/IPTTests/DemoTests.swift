@@ -106,7 +106,9 @@ import Testing
             #expect(synthesizer["pairs"] as? Int == (try Int.fetchOne(db, sql: "SELECT count(*) FROM instruction_pairs p JOIN synth_requests q ON q.id = p.request_id WHERE q.run_id = ?", arguments: [modelRun])))
             // The verdicts query: per run, an "all" row with the run's figures, then rows per form that add up to it.
             let verdictRows = try Row.fetchAll(db, sql: try NamedQuery.named("synth_pair_checks").sql)
-            for run in [modelRun, modelRun + 1] {
+            let synthesisRuns = try Int64.fetchAll(db, sql: "SELECT id FROM synth_runs ORDER BY id")
+            #expect(Set(verdictRows.map { $0["run"] as Int64 }) == Set(synthesisRuns))
+            for run in synthesisRuns {
                 let rows = verdictRows.filter { ($0["run"] as Int64) == run }
                 let all = try #require(rows.first)
                 #expect(all["form"] as String == "all")
