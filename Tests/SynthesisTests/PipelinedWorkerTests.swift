@@ -97,9 +97,10 @@ final class FakeServer: CompletionServer, @unchecked Sendable {
         let summary = try worker.work()
         try expectEveryTextDoneOnce(store, runId, texts: 40)
         #expect(alive.answered == 40)
-        // The dead server rested after two failures (a long rest: no probe during this run), plus
-        // what its other slots had already sent; nothing was recorded against a request.
-        #expect(dead.sent <= 3)
+        // The dead server rested at its second failure (a long rest: no probe during this run).
+        // Before that it can have been sent at most the one failure it had already recorded plus
+        // one request per slot still out (3); nothing was recorded against a request.
+        #expect(dead.sent <= 1 + 3)
         #expect(summary.health[0].rests == 1 && summary.health[1].completed == 40)
         #expect(summary.requestsFailed == 0 && summary.requestsCompleted == 40)
         #expect(try number(store, "SELECT count(*) FROM synth_requests WHERE run_id = ? AND attempts != 1", [runId]) == 0)
