@@ -37,10 +37,11 @@ public struct DemoRecipe: Equatable, Sendable {
     var tuningSteps: Int
     /// How many times each mixture is pre-trained, with training seeds S, S+1, … (S the demo's
     /// seed): every run is evaluated and the mean is reported beside the first run's figures. At
-    /// this size one training run is a draw: on the same snapshot, Vanilla answered 0.29–0.72 of
-    /// the questions and Instruct 0.41–0.86 depending on the training seed alone, so the gap of a
-    /// single pair of runs ranged from −22 to +43 points, and its mean over three seeds from +3
-    /// to +19. One seed keeps the demo within its time; `--training-seeds 3` measures the gain.
+    /// this size one training run is a draw: on the same snapshot, at a peak learning rate of
+    /// 0.004, Vanilla answered 0.29–0.72 of the questions and Instruct 0.41–0.86 depending on the
+    /// training seed alone, so the gap of a single pair of runs ranged from −22 to +43 points (at
+    /// 0.002, +7 to +51 over nine pairs). One seed keeps the demo within its time;
+    /// `--training-seeds 3` measures the gain.
     var trainingSeeds = 1
     /// The mixtures pre-trained and compared, in table order.
     var arms: [DemoArm]
