@@ -92,9 +92,10 @@ public final class Trainer {
                           weightDecay: config.weightDecay)
         do { try optimizer.restore(checkpoint.optimizer) } catch { throw .corruptCheckpoint(path: checkpoint.directory, reason: error.localizedDescription) }
         stepCount = state.step
-        cursor = DataCursor(sequenceCount: data.sequenceCount, seed: config.dataOrder(runSeed: state.seed), position: state.dataPosition)
+        let orderSeed = config.dataOrder(runSeed: state.seed)
+        cursor = DataCursor(sequenceCount: data.sequenceCount, seed: orderSeed, position: state.dataPosition)
         guard cursor.generator == state.rng, cursor.epoch == state.epoch else {
-            throw .resumeMismatch(path: checkpoint.directory, reason: "its RNG state does not match seed \(state.seed) at data position \(state.dataPosition)")
+            throw .resumeMismatch(path: checkpoint.directory, reason: "its RNG state does not match data-order seed \(orderSeed) at data position \(state.dataPosition)")
         }
     }
 
