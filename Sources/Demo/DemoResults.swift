@@ -64,12 +64,13 @@ struct DemoSeedScores {
     }
 }
 
-/// The synthesizer's last reading check: the share of the fresh texts' facts it answered, the
-/// evaluation run that stored it, and how many passes of the last lesson it took beyond the curriculum.
+/// The reading check of the synthesizer that writes the pairs: the share of the fresh texts' facts
+/// it answered, the evaluation run that stored it, and how many times the curriculum had started
+/// again from fresh weights before the run that trained it (0: the first).
 struct DemoReadingCheck {
     var accuracy: Double
     var run: Int64
-    var extraPasses: Int
+    var restarts: Int
 }
 
 /// `DIR/results.json`: the comparison's figures, exactly the stored `eval_scores` of the runs
@@ -131,7 +132,7 @@ struct DemoResults {
                     s.member("precision") { $0.double(orNull: synthesizer.precision) }
                     s.member("reading_acc") { $0.double(reading.accuracy) }
                     s.member("reading_eval_run_id") { $0.integer(reading.run) }
-                    s.member("reading_extra_passes") { $0.integer(Int64(reading.extraPasses)) }
+                    s.member("reading_restarts") { $0.integer(Int64(reading.restarts)) }
                 }
             }
         }

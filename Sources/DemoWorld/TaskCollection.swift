@@ -22,19 +22,31 @@ public struct TaskPair: Sendable, Equatable {
     public var answer: String
 }
 
-/// The forms a task pair takes, with how often each is drawn.
+/// How often each form of task pair is drawn.
+public enum TaskFormMix: Sendable, Equatable {
+    /// True/false and yes/no checks one pair in five.
+    case standard
+    /// True/false and yes/no checks one pair in ten, plain questions the rest. The demo's
+    /// two-layer synthesizer cannot learn to judge a claim (it answers checks at chance), so a
+    /// check it writes is a coin toss, and a wrong one teaches the pre-trained model a false
+    /// fact: its last lesson, whose forms it writes, has fewer of them.
+    case fewChecks
+}
+
+/// The forms a task pair takes.
 enum TaskForm: CaseIterable {
     case plain, options, chainOfThought, trueFalse, yesNo, fillInBlank, twoFacts
 
-    var weight: Double {
-        switch self {
-        case .plain: return 0.40
-        case .options: return 0.15
-        case .chainOfThought: return 0.10
-        case .trueFalse: return 0.10
-        case .yesNo: return 0.10
-        case .fillInBlank: return 0.10
-        case .twoFacts: return 0.05
+    func weight(in mix: TaskFormMix) -> Double {
+        switch (self, mix) {
+        case (.plain, .standard): return 0.40
+        case (.plain, .fewChecks): return 0.50
+        case (.options, _): return 0.15
+        case (.chainOfThought, _): return 0.10
+        case (.trueFalse, .standard), (.yesNo, .standard): return 0.10
+        case (.trueFalse, .fewChecks), (.yesNo, .fewChecks): return 0.05
+        case (.fillInBlank, _): return 0.10
+        case (.twoFacts, _): return 0.05
         }
     }
 }
@@ -53,7 +65,7 @@ extension DemoWorld {
             for rewrite in 0..<rewrites {
                 guard let document = documentsById[DemoDocument.id(person: person.id, rewrite: rewrite)] else { continue }
                 var rng = SeededGenerator(seed: seed &+ 0x7A5C, stream: UInt64(person.id) << 8 | UInt64(rewrite))
-                tasks.append(ContextTask(subject: person, context: document.text, pairs: pairs(about: person, document: document.text, rng: &rng)))
+                tasks.append(ContextTask(subject: person, context: document.text, pairs: pairs(about: person, document: document.text, forms: .standard, rng: &rng)))
             }
         }
         return tasks
@@ -63,8 +75,9 @@ extension DemoWorld {
     /// has between 1 and `maxFacts` of the attributes, named with a full name no person of the
     /// world has. Names recur across texts with other facts, so an answer can only be read from
     /// its own text: the synthesizer has to learn to read rather than to remember. Short texts
-    /// (small `maxFacts`) are the easy start of its curriculum. `stream` keeps collections apart.
-    public func synthesizerTasks(count: Int, maxFacts: Int, stream: UInt64) -> [ContextTask] {
+    /// (small `maxFacts`) are the easy start of its curriculum. `stream` keeps collections apart;
+    /// `forms` sets how often each form of pair is drawn.
+    public func synthesizerTasks(count: Int, maxFacts: Int, stream: UInt64, forms: TaskFormMix = .standard) -> [ContextTask] {
         let taken = Set(people.map(\.name))
         let names = Self.allNames.filter { !taken.contains($0) }
         guard !names.isEmpty else { return [] }
@@ -78,19 +91,19 @@ extension DemoWorld {
             let facts = Attribute.allCases.filter(known.contains).map { Fact(attribute: $0, value: rng.pick($0.values)) }
             let subject = Person(id: index, name: rng.pick(names), facts: facts)
             let context = Self.describe(subject, rng: &rng)
-            tasks.append(ContextTask(subject: subject, context: context, pairs: pairs(about: subject, document: context, rng: &rng)))
+            tasks.append(ContextTask(subject: subject, context: context, pairs: pairs(about: subject, document: context, forms: forms, rng: &rng)))
         }
         return tasks
     }
 
     /// Up to `pairsPerTask` pairs about the person's facts, each attribute asked once.
-    private func pairs(about person: Person, document: String, rng: inout SeededGenerator) -> [TaskPair] {
+    private func pairs(about person: Person, document: String, forms: TaskFormMix, rng: inout SeededGenerator) -> [TaskPair] {
         var attributes = person.facts.map(\.attribute)
         attributes.shuffle(using: &rng)
         var pairs: [TaskPair] = []
         var index = 0
         while pairs.count < Self.pairsPerTask, index < attributes.count {
-            let form = TaskForm.allCases[rng.pickIndex(weights: TaskForm.allCases.map(\.weight))]
+            let form = TaskForm.allCases[rng.pickIndex(weights: TaskForm.allCases.map { $0.weight(in: forms) })]
             if form == .twoFacts, index + 1 < attributes.count {
                 pairs.append(twoFactsPair(person, attributes[index], attributes[index + 1], rng: &rng))
                 index += 2

@@ -71,6 +71,22 @@ import Testing
         #expect(tasks != world.synthesizerTasks(count: 400, maxFacts: 6, stream: 3))
     }
 
+    @Test func theFewChecksMixHalvesTheChecksAndKeepsTheTexts() {
+        func checkShare(_ tasks: [ContextTask]) -> Double {
+            let pairs = tasks.flatMap(\.pairs)
+            return Double(pairs.filter { ["True", "False", "Yes", "No"].contains($0.answer) }.count) / Double(pairs.count)
+        }
+        let standard = world.synthesizerTasks(count: 3000, maxFacts: 6, stream: 2)
+        let fewChecks = world.synthesizerTasks(count: 3000, maxFacts: 6, stream: 2, forms: .fewChecks)
+        // Checks are 20% and 10% of the drawn forms (two-fact questions count as one form drawn).
+        #expect(abs(checkShare(standard) - 0.20) < 0.02)
+        #expect(abs(checkShare(fewChecks) - 0.10) < 0.02)
+        #expect(fewChecks.flatMap(\.pairs).contains { $0.question.hasPrefix("True or false: ") })
+        #expect(fewChecks.flatMap(\.pairs).contains { $0.answer == "Yes" || $0.answer == "No" })
+        // The mix draws the forms, not the people: the first text is the same in both.
+        #expect(fewChecks[0].subject == standard[0].subject && fewChecks[0].context == standard[0].context)
+    }
+
     @Test func shortSynthesizerTasksKeepToTheirFactLimit() {
         let tasks = world.synthesizerTasks(count: 200, maxFacts: 2, stream: 1)
         #expect(Set(tasks.map(\.subject.facts.count)) == [1, 2])

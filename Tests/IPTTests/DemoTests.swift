@@ -18,10 +18,10 @@ import Testing
                                           .allFacts(texts: 6, steps: 2, batch: 2)],
                                 pretrainSteps: 2, tuningSteps: 1, arms: DemoArm.allCases)
         recipe.modelConfig = Self.microModel
-        // A model this small cannot answer every reading question, so the check asks for one more pass.
+        // A model this small cannot answer every reading question, so the curriculum starts once more.
         recipe.readingTexts = 3
         recipe.readingTarget = 1
-        recipe.extraPasses = 1
+        recipe.restarts = 1
         recipe.synthesizerConfig = Self.microModel
         recipe.trainingSeeds = 2
         try DemoRun(directory: directory, seed: 3, recipe: recipe, runCommand: DemoCommand.runInProcess).run()
@@ -38,19 +38,27 @@ import Testing
             // Both synthesis runs (local model, miner), two pre-training runs per arm (training seeds 3 and 4) plus the
             // synthesizer's lessons, its extra pass and the tuned models.
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM synth_runs") == 2)
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM training_runs") == recipe.lessons.count + 1 + 3 * DemoArm.allCases.count)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM training_runs") == 2 * recipe.lessons.count + 3 * DemoArm.allCases.count)
             // Each lesson starts from the model the one before it left; short of the reading target, the
-            // last lesson runs once more, and that model writes the pairs.
+            // curriculum runs once more from fresh weights (the next seed), and the synthesizer that
+            // reads best writes the pairs (the first on a tie).
             let lessonStarts = try String.fetchAll(db, sql: "SELECT json_extract(config_json, '$.modelName') FROM training_runs WHERE mode = 'synthesizer' ORDER BY id")
             #expect(lessonStarts == ["tiny", directory + "/models/synthesizer-tasks-one/step-000001", directory + "/models/synthesizer-tasks-short/step-000002",
-                                     directory + "/models/synthesizer-tasks/step-000002"])
-            #expect(try String.fetchOne(db, sql: "SELECT backend_reference FROM synth_runs WHERE backend = 'model'") == directory + "/models/synthesizer-tasks-2/step-000002")
+                                     "tiny", directory + "/models/synthesizer-tasks-one-r1/step-000001", directory + "/models/synthesizer-tasks-short-r1/step-000002"])
+            let curriculumSeeds = try Int.fetchAll(db, sql: "SELECT seed FROM training_runs WHERE mode = 'synthesizer' ORDER BY id")
+            #expect(curriculumSeeds == [3, 3, 3, 4, 4, 4])
             // The lesson that forms reading weighs the answers 20; its run records that.
             let answerWeights = try Double?.fetchAll(db, sql: "SELECT json_extract(config_json, '$.answerLossWeight') FROM training_runs WHERE mode = 'synthesizer' ORDER BY id")
-            #expect(answerWeights == [nil, 20, nil, nil])
-            // The reading check scored the synthesizer before and after the extra pass.
+            #expect(answerWeights == [nil, 20, nil, nil, 20, nil])
+            // The reading check scored both curricula's synthesizers.
             let readingRuns = try Int64.fetchAll(db, sql: "SELECT r.id FROM eval_runs r JOIN eval_tasks t ON t.id = r.task_id WHERE t.name = 'demo-reading' ORDER BY r.id")
             #expect(readingRuns.count == 2)
+            let readingScores = try readingRuns.map { run in
+                try #require(try Double.fetchOne(db, sql: "SELECT value FROM eval_scores WHERE run_id = ? AND metric = 'acc'", arguments: [run]))
+            }
+            let kept = readingScores[1] > readingScores[0] ? 1 : 0
+            let writer = kept == 0 ? "/models/synthesizer-tasks/step-000002" : "/models/synthesizer-tasks-r1/step-000002"
+            #expect(try String.fetchOne(db, sql: "SELECT backend_reference FROM synth_runs WHERE backend = 'model'") == directory + writer)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM instruction_pairs p LEFT JOIN instruction_pair_checks c ON c.pair_id = p.id WHERE c.pair_id IS NULL") == 0)
             // Each Instruct arm repeats the evaluation people's raw texts just enough to keep the share of
             // the budget they have in Vanilla: copies · (pre-training people's raw bytes) ≥ augmented bytes.
@@ -100,8 +108,8 @@ import Testing
             }
             let synthesizer = try #require(results["synthesizer"] as? [String: Any])
             let modelRun = try #require(try Int64.fetchOne(db, sql: "SELECT min(id) FROM synth_runs"))
-            #expect(synthesizer["reading_eval_run_id"] as? Int == readingRuns.last.map(Int.init) && synthesizer["reading_extra_passes"] as? Int == 1)
-            let readingScore = try #require(try Double.fetchOne(db, sql: "SELECT value FROM eval_scores WHERE run_id = ? AND metric = 'acc'", arguments: [readingRuns.last]))
+            #expect(synthesizer["reading_eval_run_id"] as? Int == Int(readingRuns[kept]) && synthesizer["reading_restarts"] as? Int == kept)
+            let readingScore = readingScores[kept]
             #expect(resultsText.contains("\"reading_acc\":\(readingScore)"))
             #expect(synthesizer["pairs"] as? Int == (try Int.fetchOne(db, sql: "SELECT count(*) FROM instruction_pairs p JOIN synth_requests q ON q.id = p.request_id WHERE q.run_id = ?", arguments: [modelRun])))
             // The verdicts query: per run, an "all" row with the run's figures, then rows per form that add up to it.
