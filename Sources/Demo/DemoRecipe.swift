@@ -69,9 +69,9 @@ public struct DemoRecipe: Equatable, Sendable {
                                  lessons: [.twoFacts(texts: 12000, steps: 3000), .allFacts(texts: 8000, steps: 800)],
                                  pretrainSteps: 1300, tuningSteps: 40, arms: [.vanilla, .mix, .instruct, .instructMiner])
     /// Half the synthesizer's lesson steps, 110 people instead of 200 and pre-training steps in
-    /// proportion (about 19 passes over the texts, as in the full recipe). With four rewrites and 400 steps
-    /// it ran in 133 s on seed 7 and Instruct PT fell below Vanilla (0.27 against 0.33): the
-    /// facts were not stored under the names.
+    /// proportion (about 19 passes over the texts, as in the full recipe). With four rewrites and
+    /// 400 steps it ran in 133 s on seed 7 and Instruct PT fell below Vanilla (0.27 against
+    /// 0.33): the facts were not stored under the names.
     public static let quick: DemoRecipe = {
         var recipe = DemoRecipe(pretrainPeople: 80, evalPeople: 30, heldoutPeople: 10, rewrites: 12,
                                 lessons: [.twoFacts(texts: 8000, steps: 1500), .allFacts(texts: 3000, steps: 400)],
@@ -161,8 +161,8 @@ struct SynthesizerLesson: Equatable, Sendable {
     /// read off the text. At weight 1 the step where reading forms varied from about 1,200 to
     /// past 3,000 with the seed; at 20 it came by about 1,000–1,500 on seeds 7, 9 and 10 (seed 8
     /// still read only some phrasings at step 2,500). The full recipe gives it 3,000 steps: on
-    /// seed 7 a synthesizer of width 128 then answered 0.80 of the reading check after the curriculum,
-    /// against 0.71 after 1,500 (the city was the attribute it had not learnt to read).
+    /// seed 7 a synthesizer of width 128 then answered 0.80 of the reading check after the
+    /// curriculum, against 0.71 after 1,500 (the city was the attribute it had not learnt to read).
     static func twoFacts(texts: Int, steps: Int, batch: Int = 16) -> SynthesizerLesson {
         SynthesizerLesson(name: "tasks-short", maxFacts: 2, stream: 1, texts: texts, steps: steps, batch: batch, sequenceLength: 128,
                           answerWeight: 20)

@@ -26,7 +26,7 @@ public struct TaskPair: Sendable, Equatable {
 public enum TaskFormMix: Sendable, Equatable {
     /// True/false and yes/no checks one pair in five.
     case standard
-    /// True/false and yes/no checks one pair in ten, plain questions the rest. The demo's
+    /// True/false and yes/no checks one pair in ten, the other tenth plain questions. The demo's
     /// two-layer synthesizer cannot learn to judge a claim (it answers checks at chance), so a
     /// check it writes is a coin toss, and a wrong one teaches the pre-trained model a false
     /// fact: its last lesson, whose forms it writes, has fewer of them.
