@@ -9,7 +9,12 @@ import Testing
 /// was sent, and can be scripted to fail (as a dead server would) or to hold requests until
 /// released (as a slow one would).
 final class FakeServer: CompletionServer, @unchecked Sendable {
-    enum Behaviour { case answer, refuse, holdUntilReleased }
+    enum Behaviour {
+        case answer, refuse, holdUntilReleased
+        /// Answers, but only once `other` holds a request: the order a test needs, whatever the
+        /// scheduler does on a busy machine.
+        case answerOnceHolding(FakeServer)
+    }
     let reference: String
     let behaviour: Behaviour
     private let condition = NSCondition()
@@ -24,6 +29,7 @@ final class FakeServer: CompletionServer, @unchecked Sendable {
     }
 
     func completeOnce(_ prompt: String, parameters: SamplingParameters) -> Result<Completion, ServerFailure> {
+        if case .answerOnceHolding(let other) = behaviour { other.waitUntilHolding(1) }
         condition.lock()
         defer { condition.unlock() }
         prompts.append(prompt)
@@ -36,7 +42,7 @@ final class FakeServer: CompletionServer, @unchecked Sendable {
             condition.broadcast()
             while !released { condition.wait() }
             holding -= 1
-        case .answer:
+        case .answer, .answerOnceHolding:
             break
         }
         answered += 1
@@ -62,6 +68,13 @@ final class FakeServer: CompletionServer, @unchecked Sendable {
     }
 
     var holdingNow: Int { condition.lock(); defer { condition.unlock() }; return holding }
+
+    /// Blocks until this server holds `count` requests at once.
+    func waitUntilHolding(_ count: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        while holding < count { condition.wait() }
+    }
 }
 
 @Suite(.timeLimit(.minutes(2))) struct PipelinedWorkerTests {
@@ -111,7 +124,8 @@ final class FakeServer: CompletionServer, @unchecked Sendable {
 
     @Test func aSlowServerDoesNotHoldBackTheOthers() throws {
         let (store, runId) = try run(texts: 30)
-        let slow = FakeServer("slow", .holdUntilReleased), fast = FakeServer("fast", .answer)
+        let slow = FakeServer("slow", .holdUntilReleased)
+        let fast = FakeServer("fast", .answerOnceHolding(slow))
         let worker = PipelinedSynthesisWorker(store: store, run: runId, servers: [slow, fast], concurrencyPerServer: 2)
         let errors = ErrorBox()
         let finished = DispatchSemaphore(value: 0)
@@ -119,9 +133,9 @@ final class FakeServer: CompletionServer, @unchecked Sendable {
             do { try worker.work() } catch { errors.append(error) }
             finished.signal()
         }.start()
-        // The slow server holds the requests its slots took (one or two: the fast server may
-        // drain the queue first); the fast one finishes all the others and they are committed
-        // while those are still out.
+        // The slow server holds the requests its slots took (one or two: the fast server answers
+        // once it holds one, and may drain the queue before its second slot takes another); the
+        // fast one finishes all the others and they are committed while those are still out.
         let deadline = Date().addingTimeInterval(60)
         var held = 0, done = 0
         repeat {
