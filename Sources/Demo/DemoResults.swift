@@ -73,8 +73,11 @@ struct DemoReadingCheck {
     var restarts: Int
 }
 
-/// `DIR/results.json`: the comparison's figures, exactly the stored `eval_scores` of the runs
-/// it names, and the synthesizer's precision against the world's truth.
+/// `DIR/results.json`: the comparison's figures and the synthesizer's precision against the
+/// world's truth. `qa_acc` is exactly the stored `eval_scores` of `qa_eval_run_id` when the
+/// mixture was pre-trained once; with several training seeds it is pooled over the runs in
+/// `qa_eval_run_ids` (`EvaluationRepository.pooledAccuracy`: their mean acc, stderr over the
+/// items), and `training_seeds` lists each run's stored acc.
 struct DemoResults {
     let seed: UInt64
     let seconds: Double
@@ -98,6 +101,9 @@ struct DemoResults {
                                 r.member("qa_acc") { $0.double(figure.accuracy.value) }
                                 r.member("qa_acc_stderr") { $0.double(orNull: figure.accuracy.stderr) }
                                 r.member("qa_eval_run_id") { $0.integer(row.qaRun) }
+                                r.member("qa_eval_run_ids") { json in
+                                    json.array { a in for run in row.seedRuns { a.element { $0.integer(run.qaRun) } } }
+                                }
                                 r.member("tuned_qa_acc") { $0.double(orNull: figure.tunedAccuracy?.value) }
                                 r.member("tuned_qa_acc_stderr") { $0.double(orNull: figure.tunedAccuracy?.stderr) }
                                 r.member("tuned_eval_run_id") { json in
@@ -105,7 +111,6 @@ struct DemoResults {
                                 }
                                 r.member("perplexity") { $0.double(orNull: figure.perplexity) }
                                 r.member("perplexity_eval_run_id") { $0.integer(row.perplexityRun) }
-                                r.member("qa_acc_mean") { $0.double(seedScores.mean(index)) }
                                 r.member("training_seeds") { json in
                                     json.array { a in
                                         for score in seedScores.scores[index] {

@@ -205,7 +205,7 @@ public struct DemoRun {
             try ComparisonReport.build(
                 title: "QA about people seen only as raw text (\(recipe.evalPeople * Attribute.allCases.count) questions, 4 choices)",
                 rows: rows.map { row in
-                    ComparisonReport.Row(label: row.arm.label, qaRun: row.qaRun, tunedRun: row.tunedRun, perplexityRun: row.perplexityRun,
+                    ComparisonReport.Row(label: row.arm.label, qaRuns: row.seedRuns.map(\.qaRun), tunedRun: row.tunedRun, perplexityRun: row.perplexityRun,
                                          note: row.arm.contents)
                 }, chance: 0.25, in: db)
         }

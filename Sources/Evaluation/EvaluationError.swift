@@ -21,6 +21,7 @@ public enum EvaluationError: Error, LocalizedError, Equatable {
     case writeFailed(path: String, reason: String)
     case missingMetric(run: Int64, metric: String)
     case missingTokenizer(path: String)
+    case differentItems(runs: [Int64])
 
     public var errorDescription: String? {
         switch self {
@@ -52,6 +53,8 @@ public enum EvaluationError: Error, LocalizedError, Equatable {
             return "eval run \(run) has no \(metric) score; list its scores with `ipt query eval_scores`"
         case let .missingTokenizer(path):
             return "no tokenizer at \(path); pass --tokenizer FILE (a Hugging Face tokenizer.json), a stored tokenizer's name, bytes or raw-bytes"
+        case let .differentItems(runs):
+            return "eval runs \(runs.map(String.init).joined(separator: ", ")) did not score the same items, so their accuracy cannot be pooled"
         }
     }
 }

@@ -129,6 +129,27 @@ public enum EvaluationRepository {
         return found
     }
 
+    /// The accuracy of several runs over the same items (e.g. one model per training seed): each
+    /// item scores the share of the runs that answered it right, and acc is the mean of those
+    /// scores with the harness's stderr over the items, which keeps the items' shared difficulty
+    /// in the interval. With one run it is that run's stored `acc`.
+    public static func pooledAccuracy(runIds: [Int64], in db: Database) throws -> Metric {
+        guard runIds.count > 1 else { return try metric("acc", runId: runIds.first ?? 0, in: db) }
+        var correctByItem: [Int64: Double] = [:]
+        var itemCounts: Set<Int> = []
+        for run in runIds {
+            let rows = try Row.fetchAll(db, sql: "SELECT item_id, correct FROM eval_results WHERE run_id = ?", arguments: [run])
+            itemCounts.insert(rows.count)
+            for row in rows { correctByItem[row["item_id"], default: 0] += row["correct"] }
+        }
+        guard itemCounts.count == 1, let count = itemCounts.first, count > 0, correctByItem.count == count else {
+            throw EvaluationError.differentItems(runs: runIds)
+        }
+        let runs = Double(runIds.count)
+        let scores = correctByItem.sorted { $0.key < $1.key }.map { $0.value / runs }
+        return Metric.mean(name: "acc", of: scores)
+    }
+
     public static func metrics(runId: Int64, in db: Database) throws -> [Metric] {
         try Row.fetchAll(db, sql: "SELECT metric, value, stderr FROM eval_scores WHERE run_id = ? ORDER BY metric",
                          arguments: [runId]).map { Metric(name: $0["metric"], value: $0["value"], stderr: $0["stderr"]) }

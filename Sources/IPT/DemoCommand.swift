@@ -11,8 +11,9 @@ struct DemoCommand: ParsableCommand {
             (raw texts) is pre-trained first. An instruction synthesizer is trained from scratch on \
             context-based tasks (texts about other names, each with questions in several forms) \
             in lessons — texts of one or two facts (its answers weighing 20 in the loss), then of \
-            up to six, repeated (at most four more times) until it answers 99% of a reading check \
-            on fresh texts — and writes instruction–response pairs (two rounds, questions sampled \
+            up to six; below 99% on a reading check of fresh texts the whole curriculum starts \
+            again from fresh weights (at most twice; never with --quick), and the best reader is kept — and writes \
+            instruction–response pairs (two rounds, questions sampled \
             at temperature 0.7, answers read greedily) for a second group's texts through the work queue; every synthesized \
             pair is checked against the world's truth. The pairs are templified, and Mix (raw \
             texts + the tuning collection), Instruct (augmented texts + the raw texts of a third \
@@ -24,9 +25,11 @@ struct DemoCommand: ParsableCommand {
 
             Each step is printed as the `ipt` command it runs, so any of it can be repeated by hand. \
             Everything stays in DIR/demo.db; DIR/report holds the report and the comparison, and \
-            DIR/results.json the comparison's figures (exactly the stored eval_scores). With \
-            --training-seeds N every mixture is pre-trained N times and the mean is reported too. --quick \
-            runs Vanilla and Instruct only, smaller, without the tuning follow-up.
+            DIR/results.json the comparison's figures (from the stored eval_scores and eval_results). \
+            Every mixture is pre-trained twice, with training seeds SEED and SEED+1 (--training-seeds \
+            N), since one run of a model this small is a draw; each question then scores the share \
+            of the runs that answered it, and every run is listed too. --quick runs Vanilla and \
+            Instruct only, smaller, once each, without the tuning follow-up.
             """)
 
     @Option(help: ArgumentHelp("Directory for the demo's database, models and report (recreated).", valueName: "dir"))
@@ -44,8 +47,8 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Scale every group of people by this factor (e.g. 0.25 for a test-sized run).")
     var scale: Double = 1
 
-    @Option(help: ArgumentHelp("Pre-train every mixture this many times, with training seeds SEED, SEED+1, …, and report each run and the mean (one training run is a draw at this size; each more adds about 75 s per mixture, 50 s with --quick).", valueName: "n"))
-    var trainingSeeds = 1
+    @Option(help: ArgumentHelp("Pre-train every mixture this many times, with training seeds SEED, SEED+1, …; the comparison pools their QA runs and lists each (one training run is a draw at this size). Default 2, or 1 with --quick; each run adds about 75 s per mixture, 50 s with --quick.", valueName: "n"))
+    var trainingSeeds: Int?
 
     @Flag(help: "A smaller run (Vanilla and Instruct only) that finishes in a few minutes.")
     var quick = false
@@ -54,12 +57,17 @@ struct DemoCommand: ParsableCommand {
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
         if let synthesizerSteps, synthesizerSteps < 1 { throw ValidationError("--synthesizer-steps must be at least 1") }
         guard scale > 0, scale <= 10 else { throw ValidationError("--scale must be in (0, 10]") }
-        guard (1...10).contains(trainingSeeds) else { throw ValidationError("--training-seeds must be between 1 and 10") }
+        if let trainingSeeds, !(1...10).contains(trainingSeeds) { throw ValidationError("--training-seeds must be between 1 and 10") }
+    }
+
+    /// The recipe the flags ask for: full or quick, with their overrides.
+    var recipe: DemoRecipe {
+        var recipe = quick ? DemoRecipe.quick : DemoRecipe.full
+        recipe.adjust(pretrainSteps: steps, lastLessonSteps: synthesizerSteps, scale: scale, trainingSeeds: trainingSeeds)
+        return recipe
     }
 
     func run() throws {
-        var recipe = quick ? DemoRecipe.quick : DemoRecipe.full
-        recipe.adjust(pretrainSteps: steps, lastLessonSteps: synthesizerSteps, scale: scale, trainingSeeds: trainingSeeds)
         try DemoRun(directory: out, seed: seed, recipe: recipe, runCommand: Self.runInProcess).run()
     }
 

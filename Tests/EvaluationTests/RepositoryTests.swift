@@ -88,6 +88,43 @@ import Tokenization
             #expect(try Int.fetchOne(db, sql: "SELECT sum(token_count) FROM eval_text_results WHERE run_id = ?", arguments: [runId]) == 28)
         }
     }
+    /// Two models (one per training seed) answer four items: the first gets items 1 and 2 right,
+    /// the second 1 and 3. Pooled, the items score 1, 0.5, 0.5, 0: acc 0.5 (the runs' mean), with
+    /// the stderr over the items; runs over different items are refused.
+    @Test func runsOverTheSameItemsPoolToTheirMeanWithTheStderrOverItems() throws {
+        let store = try Store.open(path: temporaryPath("eval.db"))
+        let fourItems = Array(items.prefix(4))
+        let runs = try store.write { db in
+            let task = try EvaluationRepository.importTask(name: "t", sourcePath: nil, items: fourItems, in: db)
+            let stored = try EvaluationRepository.items(taskId: task.id, in: db)
+            return try [[0, 1], [0, 2]].enumerated().map { index, rightItems in
+                let results = stored.enumerated().map { position, item in
+                    // The gold choice gets the highest log-likelihood on the items this model answers.
+                    ItemResult(item: item, logLikelihoods: item.choices.indices.map { choice in
+                        (choice == item.gold) == rightItems.contains(position) ? 0 : -1
+                    }, exampleIds: [])
+                }
+                return try EvaluationRepository.recordRun(MultipleChoiceScores(results: results), task: task,
+                                                          model: EvaluatedModel(path: "m\(index)", tokenizer: "bytes"), split: .test, shots: 0, seed: 0, in: db)
+            }
+        }
+        try store.read { db in
+            #expect(try EvaluationRepository.pooledAccuracy(runIds: [runs[0]], in: db) == (try EvaluationRepository.metric("acc", runId: runs[0], in: db)))
+            let pooled = try EvaluationRepository.pooledAccuracy(runIds: runs, in: db)
+            #expect(pooled.value == 0.5)
+            // Scores 1, 0.5, 0.5, 0: sample variance 1/6, stderr √(1/6) / 2.
+            #expect(abs(try #require(pooled.stderr) - (1.0 / 6).squareRoot() / 2) < 1e-12)
+        }
+        let other = try store.write { db in
+            let task = try EvaluationRepository.importTask(name: "other", sourcePath: nil, items: Array(items.suffix(3)), in: db)
+            let results = try EvaluationRepository.items(taskId: task.id, in: db).map { ItemResult(item: $0, logLikelihoods: $0.choices.map { _ in 0 }, exampleIds: []) }
+            return try EvaluationRepository.recordRun(MultipleChoiceScores(results: results), task: task,
+                                                      model: EvaluatedModel(path: "m", tokenizer: "bytes"), split: .test, shots: 0, seed: 0, in: db)
+        }
+        #expect(throws: EvaluationError.differentItems(runs: [runs[0], other])) {
+            try store.read { db in _ = try EvaluationRepository.pooledAccuracy(runIds: [runs[0], other], in: db) }
+        }
+    }
 }
 
 @Suite struct CheckpointTests {

@@ -81,7 +81,7 @@ import Testing
             let rows = try #require(results["rows"] as? [[String: Any]])
             #expect(rows.compactMap { $0["mixture"] as? String } == ["vanilla", "mix", "instruct", "instruct-miner"])
             for row in rows {
-                for (valueKey, stderrKey, runKey) in [("qa_acc", "qa_acc_stderr", "qa_eval_run_id"), ("tuned_qa_acc", "tuned_qa_acc_stderr", "tuned_eval_run_id")] {
+                for (valueKey, stderrKey, runKey) in [("tuned_qa_acc", "tuned_qa_acc_stderr", "tuned_eval_run_id")] {
                     let run = try #require(row[runKey] as? Int)
                     let stored = try #require(try Row.fetchOne(db, sql: "SELECT value, stderr FROM eval_scores WHERE run_id = ? AND metric = 'acc'", arguments: [run]))
                     // Exactly the stored figures, in their shortest round-trip spelling (Foundation's
@@ -92,11 +92,14 @@ import Testing
                     #expect(abs((row[stderrKey] as? Double ?? -1) - stderr) <= 1e-15)
                 }
             }
-            // Every training seed's run, as stored, and the mean of exactly those figures.
+            // Every training seed's run, as stored; qa_acc pools them: each item scores the share of the runs
+            // that answered it, so acc is the runs' mean and its stderr is over the items.
             for row in rows {
                 let seedRuns = try #require(row["training_seeds"] as? [[String: Any]])
                 #expect(seedRuns.compactMap { $0["seed"] as? Int } == [3, 4])
-                #expect(seedRuns.first?["qa_eval_run_id"] as? Int == row["qa_eval_run_id"] as? Int)
+                let runIds = seedRuns.compactMap { $0["qa_eval_run_id"] as? Int }
+                #expect(row["qa_eval_run_ids"] as? [Int] == runIds)
+                #expect(runIds.first == row["qa_eval_run_id"] as? Int)
                 var stored: [Double] = []
                 for seedRun in seedRuns {
                     let run = try #require(seedRun["qa_eval_run_id"] as? Int)
@@ -104,7 +107,12 @@ import Testing
                     #expect(abs((seedRun["qa_acc"] as? Double ?? -1) - value) <= 1e-15)
                     stored.append(value)
                 }
-                #expect(abs((row["qa_acc_mean"] as? Double ?? -1) - stored.reduce(0, +) / 2) <= 1e-12)
+                #expect(abs((row["qa_acc"] as? Double ?? -1) - stored.reduce(0, +) / 2) <= 1e-12)
+                let itemScores = try Double.fetchAll(db, sql: "SELECT avg(correct) FROM eval_results WHERE run_id IN (?, ?) GROUP BY item_id",
+                                                     arguments: [runIds[0], runIds[1]])
+                let mean = itemScores.reduce(0, +) / Double(itemScores.count)
+                let variance = itemScores.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(itemScores.count - 1)
+                #expect(abs((row["qa_acc_stderr"] as? Double ?? -1) - (variance / Double(itemScores.count)).squareRoot()) <= 1e-12)
             }
             let synthesizer = try #require(results["synthesizer"] as? [String: Any])
             let modelRun = try #require(try Int64.fetchOne(db, sql: "SELECT min(id) FROM synth_runs"))
@@ -140,8 +148,11 @@ import Testing
             #expect(throws: (any Error).self, "\(flags)") { _ = try IPT.parseAsRoot(["demo", "--out", directory] + flags) }
         }
         #expect(!FileManager.default.fileExists(atPath: directory))
-        let accepted = try #require(try IPT.parseAsRoot(["demo", "--out", directory, "--training-seeds", "3"]) as? DemoCommand)
-        #expect(accepted.trainingSeeds == 3)
+        // The full demo trains every mixture twice, the quick one once; --training-seeds overrides both.
+        for (flags, runs) in [([], 2), (["--quick"], 1), (["--training-seeds", "3"], 3), (["--quick", "--training-seeds", "3"], 3)] {
+            let accepted = try #require(try IPT.parseAsRoot(["demo", "--out", directory] + flags) as? DemoCommand)
+            #expect(accepted.recipe.trainingSeeds == runs, "\(flags)")
+        }
     }
 
     @Test func theDemoRefusesToDeleteADirectoryItDidNotMake() throws {
