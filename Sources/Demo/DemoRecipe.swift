@@ -40,24 +40,36 @@ public struct DemoRecipe: Equatable, Sendable {
     var tuningSteps: Int
     /// How many times each mixture is pre-trained, with training seeds S, S+1, … (S the demo's
     /// seed); the comparison pools their QA runs (each question scores the share of the runs
-    /// that answered it) and lists every run. At this size one training run is a draw: on one
+    /// that answered it) and lists every run. One run at 16 sequences a step was a draw: on one
     /// snapshot of world 8, Instruct PT answered 0.54–0.92 of the questions depending on the
     /// training seed alone (initialisation and data order both matter: swapping them between a
-    /// 0.65 run and a 0.92 one gave 0.67 and 0.54), and Vanilla 0.31–0.51. Over eight single
-    /// pairs of runs on four worlds the gap ranged from +13 to +61 points, two of them short of
-    /// 20; both are the first of two runs whose means are +37 and +29. The full recipe trains
-    /// each mixture twice (about four and a half minutes more); the quick one has no time for it.
-    var trainingSeeds = 2
+    /// 0.65 run and a 0.92 one gave 0.67 and 0.54). At 32 (`pretrainBatch`) one run per mixture
+    /// keeps the demo within its time; `--training-seeds N` measures the spread.
+    var trainingSeeds = 1
     /// The mixtures pre-trained and compared, in table order.
     var arms: [DemoArm]
+    /// Sequences of 128 tokens a pre-training step. 32 in the full recipe: retraining Vanilla and
+    /// Instruct from the demo's own snapshots at 1,300 steps, 16 a step left Instruct PT 14, 13,
+    /// 29 and 10 points ahead (worlds 8, 10, 7 with training seeds 8, 10, 7 and 8) and 32 a step
+    /// 53, 72, 32 and 54: with twice the passes Instruct answered 0.90, 0.96, 0.64 and 0.81
+    /// (0.65, 0.56, 0.67, 0.56 at 16) and Vanilla fell to 0.36, 0.24, 0.33 and 0.27 (0.51, 0.43,
+    /// 0.38, 0.46): the more it memorises its texts, the less a question it never met reaches
+    /// them. It costs about 70 s more per mixture; the quick recipe keeps 16 to stay within its
+    /// four minutes.
+    var pretrainBatch = 32
     /// The `--config` of every pre-trained model (written to DIR/model.json): three layers of
-    /// width 128 with a vocabulary the size of the demo's tokenizer, 16 × 128-token sequences a
-    /// step. At this scale the narrow model stores the facts as well as `tiny` and trains about
-    /// four times as many steps in the same time, which is what makes the facts extractable.
-    /// Peak learning rate 0.002: retraining Vanilla and Instruct on the quick demo's data of
-    /// worlds 7, 8 and 9 (training seeds = world, +1, +2) put Instruct 27 points ahead on average
-    /// at 0.002 against 12 at 0.004, and at 0.001 the models stored too little in 700 steps.
-    var modelConfig = #"{"base": "tiny", "vocabSize": 1280, "hiddenSize": 128, "intermediateSize": 344, "layerCount": 3, "headCount": 4, "kvHeadCount": 2, "batchSize": 16, "learningRate": 0.002, "warmupSteps": 20}"#
+    /// width 128 with a vocabulary the size of the demo's tokenizer, `pretrainBatch` × 128-token
+    /// sequences a step. At this scale the narrow model stores the facts as well as `tiny` and
+    /// trains about four times as many steps in the same time, which is what makes the facts
+    /// extractable. Peak learning rate 0.002: retraining Vanilla and Instruct on the quick demo's
+    /// data of worlds 7, 8 and 9 (training seeds = world, +1, +2) put Instruct 27 points ahead on
+    /// average at 0.002 against 12 at 0.004, and at 0.001 the models stored too little in 700
+    /// steps.
+    var modelConfig: String {
+        modelConfigOverride ?? #"{"base": "tiny", "vocabSize": 1280, "hiddenSize": 128, "intermediateSize": 344, "layerCount": 3, "headCount": 4, "kvHeadCount": 2, "batchSize": \#(pretrainBatch), "learningRate": 0.002, "warmupSteps": 20}"#
+    }
+    /// A whole pre-training `--config` in place of the one above (the tests' model runs in milliseconds).
+    var modelConfigOverride: String?
     /// The synthesizer's `--config` (DIR/synthesizer.json), trained from scratch: two layers of
     /// width 64. It reads the answer off a text at about the same lesson step as width 128 and
     /// takes about a third of the time a step. On world seed 7, after the full curriculum, width
@@ -79,7 +91,7 @@ public struct DemoRecipe: Equatable, Sendable {
                                 lessons: [.twoFacts(texts: 8000, steps: 1500), .allFacts(texts: 3000, steps: 400)],
                                 pretrainSteps: 700, tuningSteps: 0, arms: [.vanilla, .instruct])
         recipe.restarts = 0
-        recipe.trainingSeeds = 1
+        recipe.pretrainBatch = 16
         return recipe
     }()
 

@@ -86,7 +86,7 @@ public struct DemoRun {
         try ipt("tokenizer", "train", "--vocab-size", "1280", "--name", "demo", "--split", "train",
                 "--out", file("tokenizer.json"), "--db", db)
 
-        section("4. Vanilla PT first: raw texts only, \(recipe.pretrainSteps) steps × 16 × \(Self.sequenceLength) tokens")
+        section("4. Vanilla PT first: raw texts only, \(recipe.pretrainSteps) steps × \(recipe.pretrainBatch) × \(Self.sequenceLength) tokens")
         var checkpoints: [DemoArm: (id: Int64, directory: String)] = [:]
         try createSnapshot(.vanilla, modelRun: nil, minerRun: nil)
         checkpoints[.vanilla] = try train(["--snapshot", "\(try snapshotId(mixture: DemoArm.vanilla.rawValue))"],

@@ -26,10 +26,10 @@ struct DemoCommand: ParsableCommand {
             Each step is printed as the `ipt` command it runs, so any of it can be repeated by hand. \
             Everything stays in DIR/demo.db; DIR/report holds the report and the comparison, and \
             DIR/results.json the comparison's figures (from the stored eval_scores and eval_results). \
-            Every mixture is pre-trained twice, with training seeds SEED and SEED+1 (--training-seeds \
-            N), since one run of a model this small is a draw; each question then scores the share \
-            of the runs that answered it, and every run is listed too. --quick runs Vanilla and \
-            Instruct only, smaller, once each, without the tuning follow-up.
+            With --training-seeds N every mixture is pre-trained N times, with training seeds SEED, \
+            SEED+1, …: each question then scores the share of the runs that answered it, and every \
+            run is listed too. --quick runs Vanilla and Instruct only, smaller and with half the \
+            pre-training batch, without the tuning follow-up.
             """)
 
     @Option(help: ArgumentHelp("Directory for the demo's database, models and report (recreated).", valueName: "dir"))
@@ -47,7 +47,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Scale every group of people by this factor (e.g. 0.25 for a test-sized run).")
     var scale: Double = 1
 
-    @Option(help: ArgumentHelp("Pre-train every mixture this many times, with training seeds SEED, SEED+1, …; the comparison pools their QA runs and lists each (one training run is a draw at this size). Default 2, or 1 with --quick; each run adds about 75 s per mixture, 50 s with --quick.", valueName: "n"))
+    @Option(help: ArgumentHelp("Pre-train every mixture this many times, with training seeds SEED, SEED+1, …; the comparison pools their QA runs and lists each. Each run more adds about 140 s per mixture, 40 s with --quick.", valueName: "n"))
     var trainingSeeds: Int?
 
     @Flag(help: "A smaller run (Vanilla and Instruct only) that finishes in a few minutes.")

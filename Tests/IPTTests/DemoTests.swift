@@ -17,7 +17,7 @@ import Testing
                                 lessons: [.oneFact(texts: 6, steps: 1, batch: 2), .twoFacts(texts: 8, steps: 2, batch: 2),
                                           .allFacts(texts: 6, steps: 2, batch: 2)],
                                 pretrainSteps: 2, tuningSteps: 1, arms: DemoArm.allCases)
-        recipe.modelConfig = Self.microModel
+        recipe.modelConfigOverride = Self.microModel
         // A model this small cannot answer every reading question, so the curriculum starts once more.
         recipe.readingTexts = 3
         recipe.readingTarget = 1
@@ -148,10 +148,13 @@ import Testing
             #expect(throws: (any Error).self, "\(flags)") { _ = try IPT.parseAsRoot(["demo", "--out", directory] + flags) }
         }
         #expect(!FileManager.default.fileExists(atPath: directory))
-        // The full demo trains every mixture twice, the quick one once; --training-seeds overrides both.
-        for (flags, runs) in [([], 2), (["--quick"], 1), (["--training-seeds", "3"], 3), (["--quick", "--training-seeds", "3"], 3)] {
+        // One training run per mixture unless --training-seeds asks for more; the quick demo keeps
+        // within its four minutes with half the full recipe's batch, and the written config says so.
+        for (flags, runs, batch) in [([], 1, 32), (["--quick"], 1, 16), (["--training-seeds", "3"], 3, 32), (["--quick", "--training-seeds", "3"], 3, 16)] {
             let accepted = try #require(try IPT.parseAsRoot(["demo", "--out", directory] + flags) as? DemoCommand)
             #expect(accepted.recipe.trainingSeeds == runs, "\(flags)")
+            let config = try #require(try JSONSerialization.jsonObject(with: Data(accepted.recipe.modelConfig.utf8)) as? [String: Any])
+            #expect(config["batchSize"] as? Int == batch, "\(flags)")
         }
     }
 
