@@ -47,7 +47,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Scale every group of people by this factor (e.g. 0.25 for a test-sized run).")
     var scale: Double = 1
 
-    @Option(help: ArgumentHelp("Pre-train every mixture this many times, with training seeds SEED, SEED+1, …; the comparison pools their QA runs and lists each. Each run more adds about 140 s per mixture, 40 s with --quick.", valueName: "n"))
+    @Option(help: ArgumentHelp("Pre-train every mixture this many times, with training seeds SEED, SEED+1, …; the comparison pools their QA runs and lists each. Each run more adds about 170 s per mixture, 40 s with --quick.", valueName: "n"))
     var trainingSeeds: Int?
 
     @Flag(help: "A smaller run (Vanilla and Instruct only) that finishes in a few minutes.")
