@@ -56,8 +56,8 @@ public struct DemoRecipe: Equatable, Sendable {
     /// 0.38, 0.46). Both store the facts either way (world 8 completes "NAME lives in" for 0.87
     /// of them at 16): what the passes change is whether a question reaches them. Instruct at 32
     /// answers 0.87 in a training wording and completes 0.90 (0.54 and 0.87 at 16); Vanilla
-    /// answers 0.30 and completes 0.78 (0.45 and 0.85). A run takes about 170 s instead of 70; the quick recipe keeps 16 to stay within
-    /// its four minutes.
+    /// answers 0.30 and completes 0.78 (0.45 and 0.85). A run takes about 170 s instead of 70;
+    /// the quick recipe keeps 16 to stay within its four minutes.
     var pretrainBatch = 32
     /// The `--config` of every pre-trained model (written to DIR/model.json): three layers of
     /// width 128 with a vocabulary the size of the demo's tokenizer, `pretrainBatch` × 128-token
@@ -106,8 +106,8 @@ public struct DemoRecipe: Equatable, Sendable {
 
     /// `ipt demo`'s overrides: pre-training steps, the last lesson's steps, a factor on every
     /// count of people and task texts (at least 4 of each), and the training runs per mixture.
-    public mutating func adjust(pretrainSteps: Int?, lastLessonSteps: Int?, scale: Double, trainingSeeds: Int?) {
-        if let trainingSeeds { self.trainingSeeds = trainingSeeds }
+    public mutating func adjust(pretrainSteps: Int?, lastLessonSteps: Int?, scale: Double, trainingSeeds: Int) {
+        self.trainingSeeds = trainingSeeds
         if let pretrainSteps { self.pretrainSteps = pretrainSteps }
         if let lastLessonSteps, !lessons.isEmpty { lessons[lessons.count - 1].steps = lastLessonSteps }
         guard scale != 1 else { return }

@@ -12,10 +12,11 @@ struct DemoCommand: ParsableCommand {
             context-based tasks (texts about other names, each with questions in several forms) \
             in lessons — texts of one or two facts (its answers weighing 20 in the loss), then of \
             up to six; below 99% on a reading check of fresh texts the whole curriculum starts \
-            again from fresh weights (at most twice; never with --quick), and the best reader is kept — and writes \
-            instruction–response pairs (two rounds, questions sampled \
-            at temperature 0.7, answers read greedily) for a second group's texts through the work queue; every synthesized \
-            pair is checked against the world's truth. The pairs are templified, and Mix (raw \
+            again from fresh weights (at most twice; never with --quick), and the best reader is \
+            kept — and writes instruction–response pairs (two rounds, questions sampled at \
+            temperature 0.7, answers read greedily) for a second group's texts through the work \
+            queue; every synthesized pair is checked against the world's truth. The pairs are \
+            templified, and Mix (raw \
             texts + the tuning collection), Instruct (augmented texts + the raw texts of a third \
             group + the tuning collection) and Instruct with the rule-based miner's pairs are \
             pre-trained at Vanilla's token budget. Each model is asked multiple-choice questions about the \
@@ -48,7 +49,7 @@ struct DemoCommand: ParsableCommand {
     var scale: Double = 1
 
     @Option(help: ArgumentHelp("Pre-train every mixture this many times, with training seeds SEED, SEED+1, …; the comparison pools their QA runs and lists each. Each run more adds about 170 s per mixture, 40 s with --quick.", valueName: "n"))
-    var trainingSeeds: Int?
+    var trainingSeeds = 1
 
     @Flag(help: "A smaller run (Vanilla and Instruct only) that finishes in a few minutes.")
     var quick = false
@@ -57,7 +58,7 @@ struct DemoCommand: ParsableCommand {
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
         if let synthesizerSteps, synthesizerSteps < 1 { throw ValidationError("--synthesizer-steps must be at least 1") }
         guard scale > 0, scale <= 10 else { throw ValidationError("--scale must be in (0, 10]") }
-        if let trainingSeeds, !(1...10).contains(trainingSeeds) { throw ValidationError("--training-seeds must be between 1 and 10") }
+        guard (1...10).contains(trainingSeeds) else { throw ValidationError("--training-seeds must be between 1 and 10") }
     }
 
     /// The recipe the flags ask for: full or quick, with their overrides.
